@@ -1,0 +1,40 @@
+// lmzip/codecs/codec.h - one interface for every compressor lmzip measures.
+//
+// A Codec turns a byte block into a self-contained compressed block and back. The classical
+// codecs (gzip, xz, PNG, FLAC, ...) wrap their real libraries; language-model compressors plug
+// in behind the same interface later. Codecs are stateless: compress() and decompress() are
+// const and may be called from several threads at once.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "lmzip/bytes.h"
+
+namespace lmzip::codecs {
+
+class Codec {
+ public:
+  virtual ~Codec() = default;
+
+  // Short registry name, e.g. "gzip", "xz-9e", "png-64".
+  virtual std::string name() const = 0;
+  // One line for tables and --help: library, level, container, e.g. "zlib 1.2.13, level 9, gzip container".
+  virtual std::string description() const = 0;
+
+  // Compresses `raw` (any length, including 0) into a block that decompress() restores.
+  // @throws lmzip::Error if the library fails.
+  virtual Bytes compress(ByteView raw) const = 0;
+
+  // Restores the original bytes. `raw_size` is the original length (known to the caller, as the
+  // paper's chunk size is); codecs whose container stores the length check it against this.
+  // @return exactly raw_size bytes.
+  // @throws lmzip::Error if `packed` is corrupt, truncated or decodes to a different length.
+  virtual Bytes decompress(ByteView packed, std::size_t raw_size) const = 0;
+
+  // Number of model parameters, for the paper's adjusted rate (2 bytes per parameter).
+  // 0 for classical codecs.
+  virtual std::uint64_t parameter_count() const { return 0; }
+};
+
+}  // namespace lmzip::codecs

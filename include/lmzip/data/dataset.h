@@ -1,0 +1,84 @@
+// lmzip/data/dataset.h - data sets as the paper prepares them, delivered as a stream of chunks.
+//
+// A data set is a modality plus files or folders (or, for `random`, a byte count and seed).
+// open_dataset() returns a ChunkStream that yields fixed-size chunks one at a time, so data sets
+// larger than memory work: at most one file (one image, one audio file) is held in memory.
+//
+// Preparation (../shared/REFERENCE.md section 3):
+//   text   any file -> consecutive chunk_size-byte chunks; each file's partial last chunk dropped
+//   image  PNG/JPEG/PPM/PGM -> gray = floor((R+G+B)/3) -> 32x64 tiles (32 rows, 64 columns) in
+//          row-major tile order, partial border tiles dropped, each tile flattened row by row
+//   audio  WAV/FLAC -> mono (mean of channels) -> 16 kHz -> (sample16 >> 8) + 128 -> chunks of
+//          chunk_size bytes per file, last partial chunk dropped
+//   random seeded uniform bytes, cut into chunks (a partial last chunk is dropped)
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lmzip/bytes.h"
+
+namespace lmzip::data {
+
+inline constexpr std::size_t kChunkSize = 2048;  // the paper's chunk: 2048 bytes
+inline constexpr std::size_t kTileRows = 32;
+inline constexpr std::size_t kTileCols = 64;
+inline constexpr std::uint64_t kPaperChunkLimit = 488281;  // 488,281 chunks = 999,999,488 bytes
+
+enum class Modality { text, image, audio, random };
+
+std::string_view to_string(Modality m);
+// @throws lmzip::Error for anything but text, image, audio, random.
+Modality parse_modality(std::string_view name);
+
+struct DatasetSpec {
+  Modality modality = Modality::text;
+  std::vector<std::filesystem::path> paths;  // files or folders (not for random)
+  std::uint64_t random_bytes = 0;            // random only
+  std::uint64_t seed = 0;                    // random only
+  std::uint64_t max_chunks = 0;              // 0 = no limit
+  std::size_t chunk_size = kChunkSize;       // image chunks are always 32*64 = 2048
+  std::string label;                         // column name in reports, e.g. "text"
+};
+
+// Parses a --data argument: "text=PATH[,PATH...]", "image=PATH", "audio=PATH", "random=N"
+// (N bytes; suffixes k, M, G = 10^3, 10^6, 10^9 and Ki, Mi, Gi = 2^10, 2^20, 2^30).
+// "random=N:SEED" sets the seed (default 0).
+// @throws lmzip::Error on a malformed argument or unknown modality.
+DatasetSpec parse_dataset_arg(std::string_view arg);
+
+// One input file of a data set, as the stream found it.
+struct SourceFile {
+  std::filesystem::path path;
+  std::uint64_t size_bytes = 0;
+};
+
+// Expands the spec's paths into the sorted list of input files. Folders are walked
+// recursively; inside folders only files with an extension of the modality are taken
+// (text: every regular file). Explicitly named files are always taken.
+// @throws lmzip::Error naming the path if it does not exist or a folder holds no usable file.
+std::vector<SourceFile> list_files(const DatasetSpec& spec);
+
+struct Chunk {
+  Bytes bytes;                  // exactly chunk_size bytes
+  std::size_t source_index = 0;  // index into ChunkStream::sources()
+  std::uint64_t index_in_source = 0;
+};
+
+class ChunkStream {
+ public:
+  virtual ~ChunkStream() = default;
+  // Fills `out` with the next chunk. @return false at the end of the data set.
+  // @throws lmzip::Error naming the file if it is unreadable, truncated or corrupt.
+  virtual bool next(Chunk& out) = 0;
+  virtual const std::vector<SourceFile>& sources() const = 0;
+};
+
+// @throws lmzip::Error (see list_files).
+std::unique_ptr<ChunkStream> open_dataset(const DatasetSpec& spec);
+
+}  // namespace lmzip::data

@@ -1,0 +1,2 @@
+#include <cstdio>
+int main() { std::puts("lmzip: skeleton"); return 0; }
