@@ -1,0 +1,7 @@
+#include "lmzip/version.h"
+
+namespace lmzip {
+
+const char* version() { return LMZIP_VERSION; }
+
+}  // namespace lmzip
