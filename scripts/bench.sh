@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The main job on a fresh machine: install, build, fetch the sample data from Debian packages,
+# and run `lmzip bench` with the default compressors on text, images, audio and random bytes.
+# Extra arguments go to `lmzip bench` (e.g. --codecs gzip,xz or --json results.json).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$ROOT/scripts/build.sh" >/dev/null
+"$ROOT/scripts/get-sample-data.sh"
+S="$ROOT/data/sample"
+exec "$ROOT/build/lmzip" bench --data text="$S/text" --data image="$S/images" --data audio="$S/audio" \
+  --data random=1Mi "$@"

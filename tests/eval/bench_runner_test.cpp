@@ -1,0 +1,158 @@
+#include "lmzip/eval/bench.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "lmzip/codecs/registry.h"
+#include "lmzip/error.h"
+#include "lmzip/eval/report.h"
+#include "test_support.h"
+
+namespace lmzip::eval {
+namespace {
+
+// A codec that stores bytes as they are, and one that damages its output on decode: the bench
+// must count the first exactly and refuse to report the second.
+class StoreCodec : public codecs::Codec {
+ public:
+  explicit StoreCodec(bool broken) : broken_(broken) {}
+  std::string name() const override { return broken_ ? "test-broken" : "test-store"; }
+  std::string description() const override { return "test codec"; }
+  Bytes compress(ByteView raw) const override {
+    Bytes out{0xAA, 0xBB};  // a 2-byte "header"
+    out.insert(out.end(), raw.begin(), raw.end());
+    return out;
+  }
+  Bytes decompress(ByteView packed, std::size_t raw_size) const override {
+    Bytes out(packed.begin() + 2, packed.end());
+    if (out.size() != raw_size) throw Error("test-store: wrong size");
+    if (broken_ && !out.empty()) out[out.size() / 2] ^= 1;
+    return out;
+  }
+  std::uint64_t parameter_count() const override { return broken_ ? 0 : 1000; }
+
+ private:
+  bool broken_;
+};
+
+void register_test_codecs() {
+  static bool done = [] {
+    auto& reg = codecs::Registry::builtin();
+    reg.add("test-store", [] { return std::make_unique<StoreCodec>(false); }, false);
+    reg.add("test-broken", [] { return std::make_unique<StoreCodec>(true); }, false);
+    return true;
+  }();
+  (void)done;
+}
+
+BenchOptions random_options(std::uint64_t bytes, std::vector<std::string> codecs) {
+  BenchOptions o;
+  data::DatasetSpec spec;
+  spec.modality = data::Modality::random;
+  spec.random_bytes = bytes;
+  spec.seed = 3;
+  spec.label = "random";
+  o.datasets.push_back(spec);
+  o.codecs = std::move(codecs);
+  return o;
+}
+
+TEST(BenchRunner, StoreCodecGivesExactFigures) {
+  register_test_codecs();
+  BenchReport r = run_bench(random_options(10 * 2048, {"test-store"}));
+  ASSERT_EQ(r.datasets.size(), 1u);
+  EXPECT_EQ(r.datasets[0].chunks, 10u);
+  EXPECT_EQ(r.datasets[0].raw_bytes, 20480u);
+  ASSERT_EQ(r.measurements.size(), 2u);
+  const Measurement& whole = r.measurements[0];
+  const Measurement& chunked = r.measurements[1];
+  EXPECT_EQ(whole.chunking, Chunking::whole);
+  EXPECT_EQ(whole.compressed_bytes(), 20480u + 2u);
+  EXPECT_EQ(chunked.chunking, Chunking::chunked);
+  EXPECT_EQ(chunked.header_bytes, 3u) << "H = size of compressing one zero byte";
+  EXPECT_EQ(chunked.coded_bytes_sum, 10u * 2050u);
+  EXPECT_EQ(chunked.compressed_bytes(), 10u * 2050u - 9u * 3u);
+  EXPECT_TRUE(chunked.verified);
+  EXPECT_DOUBLE_EQ(chunked.adjusted_rate(), (chunked.compressed_bytes() + 2000.0) / 20480.0);
+}
+
+TEST(BenchRunner, BrokenRoundTripIsAnErrorNotANumber) {
+  register_test_codecs();
+  try {
+    run_bench(random_options(4 * 2048, {"test-broken"}));
+    FAIL() << "expected lmzip::Error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("test-broken"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("chunk 0"), std::string::npos) << e.what();
+  }
+}
+
+TEST(BenchRunner, NoVerifySkipsDecoding) {
+  register_test_codecs();
+  auto o = random_options(4 * 2048, {"test-broken"});
+  o.verify = false;
+  BenchReport r = run_bench(o);
+  for (const auto& m : r.measurements) EXPECT_FALSE(m.verified);
+  EXPECT_FALSE(r.verified);
+  EXPECT_NE(format_table(r).find("NOT verified"), std::string::npos);
+}
+
+TEST(BenchRunner, UnknownCodecIsRefused) {
+  EXPECT_THROW(run_bench(random_options(2048, {"no-such-codec"})), Error);
+}
+
+TEST(BenchRunner, WholeLimitSkipsWholeRows) {
+  register_test_codecs();
+  auto o = random_options(8 * 2048, {"test-store"});
+  o.whole_limit_bytes = 4 * 2048;
+  BenchReport r = run_bench(o);
+  EXPECT_TRUE(r.datasets[0].whole_skipped);
+  ASSERT_EQ(r.measurements.size(), 1u);
+  EXPECT_EQ(r.measurements[0].chunking, Chunking::chunked);
+  EXPECT_EQ(r.measurements[0].chunks, 8u);
+}
+
+TEST(BenchRunner, ChunkLimitAndRealCodecs) {
+  auto o = random_options(64 * 2048, {"gzip", "xz"});
+  o.datasets[0].max_chunks = 5;
+  BenchReport r = run_bench(o);
+  EXPECT_EQ(r.datasets[0].chunks, 5u);
+  for (const auto& m : r.measurements) {
+    EXPECT_TRUE(m.verified);
+    EXPECT_EQ(m.raw_bytes, 5u * 2048u);
+    EXPECT_GT(m.rate(), 0.99) << m.codec << " cannot compress random bytes";
+    EXPECT_LT(m.rate(), 1.02) << m.codec;
+  }
+}
+
+TEST(BenchRunner, ReportsCarryEveryFigureAndChecksums) {
+  register_test_codecs();
+  BenchReport r = run_bench(random_options(3 * 2048, {"test-store", "gzip"}));
+  auto j = nlohmann::json::parse(to_json(r));
+  EXPECT_EQ(j["schema"], "lmzip-bench/1");
+  EXPECT_FALSE(j["machine"]["cpu_model"].get<std::string>().empty());
+  EXPECT_EQ(j["datasets"][0]["prepared_xxh64"].get<std::string>().size(), 16u);
+  EXPECT_EQ(j["measurements"].size(), 4u);
+  EXPECT_EQ(j["measurements"][1]["compressed_bytes"], r.measurements[1].compressed_bytes());
+  const std::string csv = to_csv(r);
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 5);
+  const std::string table = format_table(r);
+  EXPECT_NE(table.find("whole"), std::string::npos);
+  EXPECT_NE(table.find("2048"), std::string::npos);
+  EXPECT_NE(table.find("test-store"), std::string::npos);
+}
+
+TEST(BenchRunner, SameSeedSameChecksumOtherSeedOther) {
+  register_test_codecs();
+  auto a = run_bench(random_options(2 * 2048, {"test-store"}));
+  auto b = run_bench(random_options(2 * 2048, {"test-store"}));
+  auto o = random_options(2 * 2048, {"test-store"});
+  o.datasets[0].seed = 4;
+  auto c = run_bench(o);
+  EXPECT_EQ(a.datasets[0].prepared_xxh64, b.datasets[0].prepared_xxh64);
+  EXPECT_NE(a.datasets[0].prepared_xxh64, c.datasets[0].prepared_xxh64);
+}
+
+}  // namespace
+}  // namespace lmzip::eval
