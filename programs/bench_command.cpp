@@ -27,6 +27,7 @@ struct BenchArgs {
   std::string json_path;
   std::string csv_path;
   std::string mode = "both";
+  unsigned threads = 1;
   bool no_verify = false;
   bool quiet = false;
 };
@@ -62,6 +63,7 @@ void run(const BenchArgs& args) {
     for (const auto& c : options.codecs) codecs::Registry::builtin().create(c);
   }
   options.verify = !args.no_verify;
+  options.threads = args.threads;
   options.chunked = args.mode != "whole";
   options.whole = args.mode != "chunked";
   // Check that the report files can be written before spending minutes on the bench.
@@ -101,6 +103,9 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--csv", args->csv_path, "Write every figure as CSV");
   cmd->add_option("--mode", args->mode, "Rows to measure: both, chunked or whole")
       ->check(CLI::IsMember({"both", "chunked", "whole"}));
+  cmd->add_option("-T,--threads", args->threads,
+                  "Workers, each measuring one (data set, codec) pair at a time; MB/s stay one-thread figures")
+      ->check(CLI::Range(1u, 256u));
   cmd->add_flag("--no-verify", args->no_verify, "Skip decoding (figures are then marked unverified)");
   cmd->add_flag("-q,--quiet", args->quiet, "Print no table (use with --json/--csv)");
   cmd->callback([args] { run(*args); });

@@ -49,7 +49,11 @@ std::string to_json(const BenchReport& report) {
   nlohmann::json datasets = nlohmann::json::array();
   for (const auto& ds : report.datasets) {
     nlohmann::json inputs = nlohmann::json::array();
-    for (const auto& f : ds.inputs) inputs.push_back({{"path", f.path}, {"bytes", f.size_bytes}, {"xxh64", f.xxh64}});
+    for (const auto& f : ds.inputs) {
+      nlohmann::json in = {{"path", f.path}, {"bytes", f.size_bytes}, {"xxh64", f.xxh64}};
+      if (!f.note.empty()) in["note"] = f.note;
+      inputs.push_back(in);
+    }
     datasets.push_back({{"label", ds.label},
                         {"modality", ds.modality},
                         {"chunks", ds.chunks},

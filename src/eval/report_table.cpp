@@ -99,6 +99,11 @@ std::string format_table(const BenchReport& report) {
                        ds.modality, ds.chunks, ds.raw_bytes, ds.inputs.size(), ds.prepared_xxh64,
                        ds.whole_skipped ? "  (too large for whole rows)" : "");
   }
+  for (const auto& ds : report.datasets) {
+    for (const auto& f : ds.inputs) {
+      if (!f.note.empty()) out << fmt::format("  note: {}: {}\n", f.path, f.note);
+    }
+  }
   return out.str();
 }
 

@@ -154,5 +154,23 @@ TEST(BenchRunner, SameSeedSameChecksumOtherSeedOther) {
   EXPECT_NE(a.datasets[0].prepared_xxh64, c.datasets[0].prepared_xxh64);
 }
 
+TEST(BenchRunner, ThreadCountChangesNoFigureButTimes) {
+  auto o = random_options(6 * 2048, {"gzip", "zstd", "bzip2"});
+  o.datasets.push_back(o.datasets[0]);
+  o.datasets[1].seed = 9;
+  o.datasets[1].label = "random-2";
+  BenchReport one = run_bench(o);
+  o.threads = 3;
+  BenchReport three = run_bench(o);
+  ASSERT_EQ(one.measurements.size(), three.measurements.size());
+  for (std::size_t i = 0; i < one.measurements.size(); ++i) {
+    EXPECT_EQ(one.measurements[i].codec, three.measurements[i].codec);
+    EXPECT_EQ(one.measurements[i].dataset, three.measurements[i].dataset);
+    EXPECT_EQ(one.measurements[i].chunking, three.measurements[i].chunking);
+    EXPECT_EQ(one.measurements[i].coded_bytes_sum, three.measurements[i].coded_bytes_sum);
+  }
+  EXPECT_EQ(one.datasets[1].prepared_xxh64, three.datasets[1].prepared_xxh64);
+}
+
 }  // namespace
 }  // namespace lmzip::eval

@@ -8,9 +8,13 @@
 //   text   any file -> consecutive chunk_size-byte chunks; each file's partial last chunk dropped
 //   image  PNG/JPEG/PPM/PGM -> gray = floor((R+G+B)/3) -> 32x64 tiles (32 rows, 64 columns) in
 //          row-major tile order, partial border tiles dropped, each tile flattened row by row
-//   audio  WAV/FLAC -> mono (mean of channels) -> 16 kHz -> (sample16 >> 8) + 128 -> chunks of
-//          chunk_size bytes per file, last partial chunk dropped
-//   random seeded uniform bytes, cut into chunks (a partial last chunk is dropped)
+//   audio  WAV/FLAC -> int16 -> mono (floor mean of channels) -> 16 kHz (libsoxr, only if the
+//          rate differs) -> (sample16 >> 8) + 128 -> chunks of chunk_size bytes per file, last
+//          partial chunk dropped
+//   random xoshiro256** bytes seeded by splitmix64, cut into chunks (a partial last chunk is
+//          dropped)
+// The exact rules (rounding, order, which files a folder contributes) are in docs/data.md;
+// the decoders are in image.h, tiler.h, audio.h and random_source.h.
 #pragma once
 
 #include <cstdint>
@@ -54,14 +58,30 @@ DatasetSpec parse_dataset_arg(std::string_view arg);
 // One input file of a data set, as the stream found it.
 struct SourceFile {
   std::filesystem::path path;
-  std::uint64_t size_bytes = 0;
+  std::uint64_t size_bytes = 0;  // size on disk (random: the byte count N)
+  // Filled in by the ChunkStream once it has reached this file (zero/false before that):
+  std::uint64_t chunks = 0;      // chunks taken from it so far
+  std::uint32_t width = 0;       // image: decoded size in pixels
+  std::uint32_t height = 0;
+  int sample_rate = 0;           // audio: the file's own rate in Hz, before resampling
+  int channels = 0;              // audio: the file's channel count
+  bool resampled = false;        // audio: resampled to 16 kHz (sample_rate != 16000)
 };
 
 // Expands the spec's paths into the sorted list of input files. Folders are walked
 // recursively; inside folders only files with an extension of the modality are taken
 // (text: every regular file). Explicitly named files are always taken.
 // @throws lmzip::Error naming the path if it does not exist or a folder holds no usable file.
+// For random (no paths) the list is empty.
+// @throws lmzip::Error naming the path if it does not exist, is neither a regular file nor a
+//         folder, a folder cannot be walked, or a folder holds no usable file; also if a
+//         non-random spec has no paths.
 std::vector<SourceFile> list_files(const DatasetSpec& spec);
+
+// Whether a file found inside a folder belongs to the modality, judged by its extension
+// (case-insensitive): image .png .jpg .jpeg .ppm .pgm .pnm; audio .wav .flac; text: every file;
+// random: none.
+bool has_modality_extension(Modality m, const std::filesystem::path& file);
 
 struct Chunk {
   Bytes bytes;                  // exactly chunk_size bytes
@@ -75,10 +95,15 @@ class ChunkStream {
   // Fills `out` with the next chunk. @return false at the end of the data set.
   // @throws lmzip::Error naming the file if it is unreadable, truncated or corrupt.
   virtual bool next(Chunk& out) = 0;
+  // The input files in stream order (list_files order). For random: one entry whose path is
+  // "random=N:SEED" and whose size is N. The per-file fields after size_bytes are updated as the
+  // stream advances.
   virtual const std::vector<SourceFile>& sources() const = 0;
 };
 
-// @throws lmzip::Error (see list_files).
+// Opens the data set. Files are listed now (list_files) but opened and decoded only when the
+// stream reaches them, one at a time. spec.max_chunks > 0 ends the stream after that many chunks.
+// @throws lmzip::Error (see list_files); also if chunk_size is 0, or is not 2048 for images.
 std::unique_ptr<ChunkStream> open_dataset(const DatasetSpec& spec);
 
 }  // namespace lmzip::data

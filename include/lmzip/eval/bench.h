@@ -1,10 +1,11 @@
 // lmzip/eval/bench.h - the harness behind `lmzip bench`: the paper's Table 1 for any codecs
 // and data sets, every figure from a verified round trip.
 //
-// For each data set the chunk stream is read once. Every chunk is compressed by every codec
-// on its own ("chunked" rows), decompressed and compared; the prepared bytes are also kept,
-// up to `whole_limit_bytes`, and compressed as one stream per codec ("whole" rows). A codec
-// that does not restore its input exactly is an error, never a number.
+// For each (data set, codec) the chunk stream is read: every chunk is compressed on its own
+// ("chunked" rows), decompressed and compared; the prepared bytes are also kept, up to
+// `whole_limit_bytes`, and compressed as one stream ("whole" rows). A codec that does not
+// restore its input exactly is an error, never a number. Tasks run on `threads` workers; every
+// compress/decompress call is timed on its own thread, so MB/s figures are one-thread figures.
 #pragma once
 
 #include <cstdint>
@@ -26,12 +27,14 @@ struct BenchOptions {
   bool verify = true;               // false: --no-verify (rates are then marked unverified)
   // Whole rows need the prepared data set in memory; larger data sets get no whole row.
   std::uint64_t whole_limit_bytes = std::uint64_t{2} << 30;
+  unsigned threads = 1;             // workers, each running one (data set, codec) task at a time
 };
 
 struct InputFile {
   std::string path;
   std::uint64_t size_bytes = 0;
   std::string xxh64;  // of the file as stored
+  std::string note;   // what preparation did beyond the standard path, e.g. resampling
 };
 
 struct DatasetResult {
@@ -52,7 +55,7 @@ struct BenchReport {
   bool verified = true;
 };
 
-// Progress events, for a terminal progress line. Called from the bench's thread.
+// Progress events, for a terminal progress line. Calls are serialised (never concurrent).
 struct Progress {
   std::string dataset;
   std::string stage;      // "chunked" or "whole <codec>"
