@@ -110,12 +110,19 @@ TEST_P(CliCase, Behaves) {
   const std::string so = slurp(out), se = slurp(err);
   EXPECT_EQ(WEXITSTATUS(status), expected_exit) << cmd << "\nstdout:\n" << so << "\nstderr:\n" << se;
   for (const auto& [key, value] : lines) {
-    if (key == "stdout") EXPECT_NE(so.find(value), std::string::npos) << "stdout lacks '" << value << "':\n" << so;
-    if (key == "stderr") EXPECT_NE(se.find(value), std::string::npos) << "stderr lacks '" << value << "':\n" << se;
-    if (key == "stdout-empty") EXPECT_EQ(so, "");
-    if (key == "stderr-empty") EXPECT_EQ(se, "");
-    if (key == "absent") EXPECT_FALSE(fs::exists(value)) << value;
-    if (key == "present") EXPECT_TRUE(fs::exists(value)) << value;
+    if (key == "stdout") {
+      EXPECT_NE(so.find(value), std::string::npos) << "stdout lacks '" << value << "':\n" << so;
+    } else if (key == "stderr") {
+      EXPECT_NE(se.find(value), std::string::npos) << "stderr lacks '" << value << "':\n" << se;
+    } else if (key == "stdout-empty") {
+      EXPECT_EQ(so, "");
+    } else if (key == "stderr-empty") {
+      EXPECT_EQ(se, "");
+    } else if (key == "absent") {
+      EXPECT_FALSE(fs::exists(value)) << value;
+    } else if (key == "present") {
+      EXPECT_TRUE(fs::exists(value)) << value;
+    }
   }
 }
 

@@ -20,8 +20,10 @@ class StoreCodec : public codecs::Codec {
   std::string name() const override { return broken_ ? "test-broken" : "test-store"; }
   std::string description() const override { return "test codec"; }
   Bytes compress(ByteView raw) const override {
-    Bytes out{0xAA, 0xBB};  // a 2-byte "header"
-    out.insert(out.end(), raw.begin(), raw.end());
+    Bytes out(raw.size() + 2);
+    out[0] = 0xAA;  // a 2-byte "header"
+    out[1] = 0xBB;
+    std::copy(raw.begin(), raw.end(), out.begin() + 2);
     return out;
   }
   Bytes decompress(ByteView packed, std::size_t raw_size) const override {
