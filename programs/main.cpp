@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "bench_command.h"
+#include "prepare_command.h"
 #include "lmzip/codecs/registry.h"
 #include "lmzip/error.h"
 #include "lmzip/version.h"
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   lmzip::cli::add_bench_command(app);
+  lmzip::cli::add_prepare_command(app);
   auto* list = app.add_subcommand("codecs", "List the compressors lmzip can measure");
   list->callback([] {
     const auto& reg = lmzip::codecs::Registry::builtin();

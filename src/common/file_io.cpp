@@ -23,42 +23,65 @@ Bytes read_whole_file(const std::filesystem::path& path) {
   return out;
 }
 
-void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
-  std::filesystem::path dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
-  std::string tmpl = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
-  int fd = ::mkstemp(tmpl.data());
-  if (fd < 0) throw Error(path.string() + ": cannot create a temporary file: " + std::strerror(errno));
-  auto fail = [&](const std::string& what) {
-    int err = errno;
-    ::close(fd);
-    ::unlink(tmpl.c_str());
-    throw Error(path.string() + ": " + what + ": " + std::strerror(err));
-  };
-  const char* p = content.data();
-  std::size_t left = content.size();
+namespace {
+
+[[noreturn]] void fail_errno(const std::filesystem::path& path, const std::string& what, int err) {
+  throw Error(path.string() + ": " + what + ": " + std::strerror(err));
+}
+
+}  // namespace
+
+AtomicFile::AtomicFile(std::filesystem::path path) : path_(std::move(path)) {
+  std::filesystem::path dir = path_.parent_path().empty() ? std::filesystem::path(".") : path_.parent_path();
+  tmp_ = (dir / ("." + path_.filename().string() + ".tmp-XXXXXX")).string();
+  fd_ = ::mkstemp(tmp_.data());
+  if (fd_ < 0) fail_errno(path_, "cannot create a temporary file", errno);
+}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+    ::unlink(tmp_.c_str());
+  }
+}
+
+void AtomicFile::write(ByteView bytes) {
+  const std::uint8_t* p = bytes.data();
+  std::size_t left = bytes.size();
   while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
+    ssize_t n = ::write(fd_, p, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      fail("write failed");
+      fail_errno(path_, "write failed", errno);
     }
     p += n;
     left -= static_cast<std::size_t>(n);
   }
+}
+
+void AtomicFile::commit() {
   const mode_t mask = ::umask(0);  // mkstemp makes 0600; give the usual 0666 & ~umask
   ::umask(mask);
-  if (::fchmod(fd, 0666 & ~mask) != 0) fail("chmod failed");
-  if (::fsync(fd) != 0) fail("fsync failed");
+  if (::fchmod(fd_, 0666 & ~mask) != 0) fail_errno(path_, "chmod failed", errno);
+  if (::fsync(fd_) != 0) fail_errno(path_, "fsync failed", errno);
+  int fd = fd_;
+  fd_ = -1;
   if (::close(fd) != 0) {
     int err = errno;
-    ::unlink(tmpl.c_str());
-    throw Error(path.string() + ": close failed: " + std::strerror(err));
+    ::unlink(tmp_.c_str());
+    fail_errno(path_, "close failed", err);
   }
-  if (std::rename(tmpl.c_str(), path.c_str()) != 0) {
+  if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
     int err = errno;
-    ::unlink(tmpl.c_str());
-    throw Error(path.string() + ": rename failed: " + std::strerror(err));
+    ::unlink(tmp_.c_str());
+    fail_errno(path_, "rename failed", err);
   }
+}
+
+void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
+  AtomicFile out(path);
+  out.write(ByteView(reinterpret_cast<const std::uint8_t*>(content.data()), content.size()));
+  out.commit();
 }
 
 }  // namespace lmzip
