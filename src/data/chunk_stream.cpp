@@ -34,6 +34,25 @@ class LimitedChunkStream final : public ChunkStream {
 
 }  // namespace
 
+bool PerFileChunkStream::next(Chunk& out) {
+  while (current_ < files_.size()) {
+    SourceFile& src = files_[current_];
+    if (!open_) {
+      open_file(src);
+      open_ = true;
+    }
+    if (next_in_file(src, out)) {
+      out.source_index = current_;
+      out.index_in_source = src.chunks++;
+      return true;
+    }
+    close_file();
+    open_ = false;
+    ++current_;
+  }
+  return false;
+}
+
 std::unique_ptr<ChunkStream> limit_chunks(std::unique_ptr<ChunkStream> inner,
                                           std::uint64_t max_chunks) {
   return std::make_unique<LimitedChunkStream>(std::move(inner), max_chunks);

@@ -8,6 +8,29 @@
 
 namespace lmzip::data::detail {
 
+// A data set read file by file, in list order: subclasses load one file at a time and cut its
+// chunks; this class walks the files and numbers the chunks (source_index, index_in_source).
+class PerFileChunkStream : public ChunkStream {
+ public:
+  explicit PerFileChunkStream(std::vector<SourceFile> files) : files_(std::move(files)) {}
+  bool next(Chunk& out) final;
+  const std::vector<SourceFile>& sources() const final { return files_; }
+
+ protected:
+  // Loads `src` (and records what it found in it). @throws lmzip::Error naming the file.
+  virtual void open_file(SourceFile& src) = 0;
+  // Fills out.bytes with the file's next chunk; src.chunks is the number taken so far.
+  // @return false when the file has no further complete chunk.
+  virtual bool next_in_file(SourceFile& src, Chunk& out) = 0;
+  // Releases the file's memory before the next file is opened.
+  virtual void close_file() = 0;
+
+ private:
+  std::vector<SourceFile> files_;
+  std::size_t current_ = 0;
+  bool open_ = false;
+};
+
 // Each file's consecutive chunk_size-byte blocks, read one block at a time; partial last dropped.
 std::unique_ptr<ChunkStream> make_text_stream(std::vector<SourceFile> files, std::size_t chunk_size);
 

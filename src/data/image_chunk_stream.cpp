@@ -8,39 +8,27 @@
 namespace lmzip::data::detail {
 namespace {
 
-class ImageChunkStream final : public ChunkStream {
+class ImageChunkStream final : public PerFileChunkStream {
  public:
-  explicit ImageChunkStream(std::vector<SourceFile> files) : files_(std::move(files)) {}
+  explicit ImageChunkStream(std::vector<SourceFile> files) : PerFileChunkStream(std::move(files)) {}
 
-  bool next(Chunk& out) override {
-    while (current_ < files_.size()) {
-      SourceFile& src = files_[current_];
-      if (!loaded_) {
-        image_ = read_gray_image(src.path);  // throws lmzip::Error naming the file
-        src.width = image_.width;
-        src.height = image_.height;
-        tiles_ = tile_grid(image_).count();
-        loaded_ = true;
-      }
-      if (src.chunks < tiles_) {
-        extract_tile(image_, static_cast<std::size_t>(src.chunks), out.bytes);
-        out.source_index = current_;
-        out.index_in_source = src.chunks++;
-        return true;
-      }
-      image_ = GrayImage{};  // release the pixels before decoding the next file
-      loaded_ = false;
-      ++current_;
-    }
-    return false;
+ protected:
+  void open_file(SourceFile& src) override {
+    image_ = read_gray_image(src.path);  // throws lmzip::Error naming the file
+    src.width = image_.width;
+    src.height = image_.height;
+    tiles_ = tile_grid(image_).count();
   }
 
-  const std::vector<SourceFile>& sources() const override { return files_; }
+  bool next_in_file(SourceFile& src, Chunk& out) override {
+    if (src.chunks >= tiles_) return false;
+    extract_tile(image_, static_cast<std::size_t>(src.chunks), out.bytes);
+    return true;
+  }
+
+  void close_file() override { image_ = GrayImage{}; }  // release the pixels before the next file
 
  private:
-  std::vector<SourceFile> files_;
-  std::size_t current_ = 0;
-  bool loaded_ = false;
   GrayImage image_;
   std::size_t tiles_ = 0;
 };
