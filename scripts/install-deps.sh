@@ -10,7 +10,7 @@ PACKAGES=(
   libpng-dev libjpeg62-turbo-dev libjxl-dev
   libflac-dev libsndfile1-dev libsoxr-dev
   libxxhash-dev nlohmann-json3-dev libcli11-dev libfmt-dev
-  gzip xz-utils
+  gzip xz-utils bzip2 zstd
 )
 
 missing=()
