@@ -7,5 +7,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$ROOT/scripts/build.sh" >/dev/null
 "$ROOT/scripts/get-sample-data.sh"
 S="$ROOT/data/sample"
+threads=(-T "$(nproc)")  # one (data set, codec) pair per core unless the caller says otherwise
+for a in "$@"; do [[ $a == -T* || $a == --threads* ]] && threads=(); done
 exec "$ROOT/build/lmzip" bench --data text="$S/text" --data image="$S/images" --data audio="$S/audio" \
-  --data random=1Mi "$@"
+  --data random=1Mi "${threads[@]}" "$@"
