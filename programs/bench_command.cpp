@@ -77,7 +77,8 @@ void run(const BenchArgs& args) {
   eval::ProgressFn progress;
   if (line.enabled() && !args.quiet) {
     progress = [&line](const eval::Progress& p) {
-      line.update(fmt::format("bench: {} {}: {} chunks, {:.1f} MB", p.dataset, p.stage, p.chunks, p.bytes / 1e6));
+      line.update(fmt::format("bench [{}/{}] {} {}: {} chunks, {:.1f} MB", p.task, p.tasks, p.dataset, p.stage,
+                              p.chunks, p.bytes / 1e6));
     };
   }
   eval::BenchReport report = eval::run_bench(options, progress);

@@ -92,7 +92,7 @@ class ProgressSink {
 };
 
 TaskResult run_task(const data::DatasetSpec& spec, const std::string& codec_name, const BenchOptions& options,
-                    ProgressSink& progress, const std::atomic<bool>& abort) {
+                    ProgressSink& progress, std::size_t task, std::size_t tasks, const std::atomic<bool>& abort) {
   const std::string label = label_of(spec);
   auto codec = codecs::Registry::builtin().create(codec_name);
   auto stream = data::open_dataset(spec);
@@ -127,7 +127,7 @@ TaskResult run_task(const data::DatasetSpec& spec, const std::string& codec_name
       measure_block(*codec, chunk.bytes, options.verify, chunked,
                     "data set " + label + ", " + src.string() + ", chunk " + std::to_string(chunk.index_in_source));
     }
-    if (ds.chunks % 64 == 0) progress.report({label, codec_name + " chunked", ds.chunks, ds.raw_bytes});
+    if (ds.chunks % 64 == 0) progress.report({label, codec_name + " chunked", ds.chunks, ds.raw_bytes, task, tasks});
   }
   if (ds.chunks == 0) {
     throw Error("data set " + label + ": no complete " + std::to_string(spec.chunk_size) +
@@ -137,7 +137,7 @@ TaskResult run_task(const data::DatasetSpec& spec, const std::string& codec_name
   for (const auto& f : stream->sources()) ds.inputs.push_back({f.path.string(), f.size_bytes, "", note_of(f)});
 
   if (keep_whole) {
-    progress.report({label, codec_name + " whole", ds.chunks, ds.raw_bytes});
+    progress.report({label, codec_name + " whole", ds.chunks, ds.raw_bytes, task, tasks});
     Measurement m = blank(*codec, Chunking::whole, label, options.verify);
     measure_block(*codec, whole, options.verify, m, "data set " + label + " (whole stream)");
     result.rows.push_back(m);
@@ -171,7 +171,8 @@ BenchReport run_bench(const BenchOptions& options, const ProgressFn& progress_fn
   auto worker = [&] {
     for (std::size_t t; (t = next.fetch_add(1)) < n_tasks && !abort.load();) {
       try {
-        results[t] = run_task(options.datasets[t / n_codecs], report.codecs[t % n_codecs], options, progress, abort);
+        results[t] = run_task(options.datasets[t / n_codecs], report.codecs[t % n_codecs], options, progress, t + 1,
+                              n_tasks, abort);
       } catch (...) {
         errors[t] = std::current_exception();
         abort.store(true);

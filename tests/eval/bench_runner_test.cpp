@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <sndfile.h>
+
+#include <cmath>
+#include <vector>
 
 #include "lmzip/codecs/registry.h"
 #include "lmzip/error.h"
@@ -172,6 +176,35 @@ TEST(BenchRunner, ThreadCountChangesNoFigureButTimes) {
     EXPECT_EQ(one.measurements[i].coded_bytes_sum, three.measurements[i].coded_bytes_sum);
   }
   EXPECT_EQ(one.datasets[1].prepared_xxh64, three.datasets[1].prepared_xxh64);
+}
+
+TEST(BenchRunner, ReportSaysWhichAudioWasResampledOrMixed) {
+  test::TempDir tmp;
+  const auto path = tmp / "stereo44k.wav";
+  SF_INFO info{};
+  info.samplerate = 44100;
+  info.channels = 2;
+  info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+  SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
+  ASSERT_NE(f, nullptr) << sf_strerror(nullptr);
+  std::vector<short> frames(2 * 44100);  // one second of a 440 Hz tone, both channels
+  for (std::size_t i = 0; i < frames.size() / 2; ++i) {
+    frames[2 * i] = frames[2 * i + 1] = static_cast<short>(8000 * std::sin(2 * M_PI * 440.0 * i / 44100.0));
+  }
+  ASSERT_EQ(sf_writef_short(f, frames.data(), 44100), 44100);
+  sf_close(f);
+
+  BenchOptions o;
+  o.datasets.push_back(data::parse_dataset_arg("audio=" + path.string()));
+  o.codecs = {"gzip"};
+  BenchReport r = run_bench(o);
+  EXPECT_EQ(r.datasets[0].chunks, 16000u / 2048u) << "one second at 16 kHz after resampling";
+  ASSERT_EQ(r.datasets[0].inputs.size(), 1u);
+  const std::string note = r.datasets[0].inputs[0].note;
+  EXPECT_NE(note.find("mixed 2 channels"), std::string::npos) << note;
+  EXPECT_NE(note.find("resampled 44100 Hz -> 16000 Hz"), std::string::npos) << note;
+  EXPECT_NE(format_table(r).find("resampled 44100"), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(to_json(r))["datasets"][0]["inputs"][0]["note"], note);
 }
 
 }  // namespace

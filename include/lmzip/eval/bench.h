@@ -61,6 +61,8 @@ struct Progress {
   std::string stage;      // "chunked" or "whole <codec>"
   std::uint64_t chunks = 0;
   std::uint64_t bytes = 0;
+  std::size_t task = 0;   // 1-based index of this (data set, codec) task
+  std::size_t tasks = 0;  // number of tasks
 };
 using ProgressFn = std::function<void(const Progress&)>;
 
