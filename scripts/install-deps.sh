@@ -9,7 +9,7 @@ PACKAGES=(
   zlib1g-dev liblzma-dev libzstd-dev libbz2-dev libbrotli-dev
   libpng-dev libjpeg62-turbo-dev libjxl-dev
   libflac-dev libsndfile1-dev libsoxr-dev
-  libxxhash-dev nlohmann-json3-dev libcli11-dev libfmt-dev
+  libxxhash-dev libssl-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   gzip xz-utils bzip2 zstd
 )
 
