@@ -47,9 +47,12 @@ struct Config {
 Config preset(std::string_view name);
 std::vector<std::string> preset_names();
 
-// JSON text of the config (stored in the safetensors metadata) and back.
+// JSON text of the config (stored in the safetensors metadata) and back. The text is
+// deterministic: fields in the order of the struct, floats as their shortest round-trip decimal,
+// e.g. {"d_model":64,"n_layers":4,"n_heads":4,"d_mlp":256,"context":2048,"rope_theta":10000.0,"ln_eps":1e-05}.
 std::string to_json(const Config& c);
-// @throws lmzip::Error on malformed JSON or missing fields.
+// @return the config, validated. @throws lmzip::Error on malformed JSON, missing or unknown
+// fields, or values that validate() rejects.
 Config config_from_json(std::string_view json);
 
 }  // namespace lmzip::model

@@ -14,6 +14,8 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
+#include <string>
 #include <vector>
 
 #include "lmzip/model/config.h"
@@ -46,5 +48,25 @@ struct Weights {
   const float* head_w;  // (V, D)
   const float* head_b;  // (V)
 };
+
+// One tensor of the model: its name in the file and its shape (row-major).
+struct TensorSpec {
+  std::string name;                   // e.g. "layers.0.attn.wq"
+  std::vector<std::uint64_t> shape;   // e.g. {D, D}
+  std::uint64_t size() const;         // number of elements (product of shape)
+};
+
+// Every tensor of a model with config `c`, in the canonical order: embed.weight, then for each
+// layer ln1.weight, ln1.bias, attn.wq, attn.wk, attn.wv, attn.wo, ln2.weight, ln2.bias,
+// mlp.up.weight, mlp.up.bias, mlp.down.weight, mlp.down.bias; then ln_f.weight, ln_f.bias,
+// head.weight, head.bias. The sizes add up to c.parameter_count().
+std::vector<TensorSpec> tensor_specs(const Config& c);
+
+// The tensor pointers of `w`, in the order of tensor_specs(w.config).
+std::vector<const float*> tensor_pointers(const Weights& w);
+
+// A view with config `c` whose i-th tensor (order of tensor_specs(c)) is ptrs[i].
+// @throws lmzip::Error if ptrs.size() does not match.
+Weights make_weights(const Config& c, std::span<const float* const> ptrs);
 
 }  // namespace lmzip::model
