@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <string_view>
 
 #include "lmzip/codecs/codec.h"
 
@@ -19,5 +20,6 @@ std::unique_ptr<Codec> make_zstd_codec();           // "zstd"   (zstd_codec.cpp)
 std::unique_ptr<Codec> make_bzip2_codec();          // "bzip2"  (bzip2_codec.cpp)
 std::unique_ptr<Codec> make_brotli_codec();         // "brotli" (brotli_codec.cpp)
 std::unique_ptr<Codec> make_jxl_codec();            // "jxl"    (jxl_codec.cpp)
+std::unique_ptr<Codec> make_lm_codec(std::string_view model);  // "lm:MODEL" (lm_codec.cpp)
 
 }  // namespace lmzip::codecs

@@ -27,6 +27,8 @@ Registry make_builtin_registry() {
   registry.add("bzip2", [] { return make_bzip2_codec(); });
   registry.add("brotli", [] { return make_brotli_codec(); });
   registry.add("jxl", [] { return make_jxl_codec(); });
+  registry.add_family("lm", "MODEL (a built-in model name or a model file)",
+                      [](std::string_view model) { return make_lm_codec(model); });
   return registry;
 }
 
@@ -44,7 +46,32 @@ void Registry::add(std::string name, Factory factory, bool in_default_set) {
   entries_.push_back(Entry{std::move(name), std::move(factory), in_default_set});
 }
 
+void Registry::add_family(std::string prefix, std::string help, FamilyFactory factory) {
+  if (prefix.empty() || prefix.find(':') != std::string::npos) throw Error("codec registry: bad family prefix '" + prefix + "'");
+  if (!factory) throw Error("codec registry: family '" + prefix + "' has no factory");
+  for (const Family& f : families_) {
+    if (f.prefix == prefix) throw Error("codec registry: family '" + prefix + "' is already registered");
+  }
+  families_.push_back(Family{std::move(prefix), std::move(help), std::move(factory)});
+}
+
+std::vector<std::string> Registry::family_usages() const {
+  std::vector<std::string> out;
+  for (const Family& f : families_) out.push_back(f.prefix + ":" + f.help);
+  return out;
+}
+
 std::unique_ptr<Codec> Registry::create(std::string_view name) const {
+  if (auto colon = name.find(':'); colon != std::string_view::npos) {
+    for (const Family& f : families_) {
+      if (name.substr(0, colon) == f.prefix) {
+        if (colon + 1 == name.size()) throw Error("codec '" + std::string(name) + "' names no " + f.help);
+        std::unique_ptr<Codec> codec = f.factory(name.substr(colon + 1));
+        if (!codec) throw Error("codec registry: family '" + f.prefix + "' returned no codec");
+        return codec;
+      }
+    }
+  }
   auto it = std::find_if(entries_.begin(), entries_.end(),
                          [&](const Entry& e) { return e.name == name; });
   if (it == entries_.end()) {
@@ -52,6 +79,10 @@ std::unique_ptr<Codec> Registry::create(std::string_view name) const {
     for (const Entry& e : entries_) {
       if (!known.empty()) known += ", ";
       known += e.name;
+    }
+    for (const Family& f : families_) {
+      if (!known.empty()) known += ", ";
+      known += f.prefix + ":" + f.help;
     }
     throw Error("unknown codec '" + std::string(name) + "' (known codecs: " +
                 (known.empty() ? std::string("none") : known) + ")");
