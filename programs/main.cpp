@@ -16,6 +16,7 @@
 #include "compress_command.h"
 #include "prepare_command.h"
 #include "model_command.h"
+#include "sample_command.h"
 #include "lmzip/codecs/registry.h"
 #include "lmzip/error.h"
 #include "lmzip/version.h"
@@ -24,7 +25,7 @@ namespace {
 
 // The subcommands; anything else is the compressor's arguments (a file named like a subcommand
 // can be given as ./bench or after --).
-const std::vector<std::string> kSubcommands = {"bench", "prepare", "codecs", "model"};
+const std::vector<std::string> kSubcommands = {"bench", "prepare", "codecs", "model", "sample"};
 
 int run_subcommand(int argc, char** argv) {
   CLI::App app{"lmzip: language models as lossless compressors"};
@@ -34,6 +35,7 @@ int run_subcommand(int argc, char** argv) {
   lmzip::cli::add_bench_command(app);
   lmzip::cli::add_prepare_command(app);
   lmzip::cli::add_model_command(app);
+  lmzip::cli::add_sample_command(app);
   auto* list = app.add_subcommand("codecs", "List the compressors lmzip can measure");
   list->callback([] {
     const auto& reg = lmzip::codecs::Registry::builtin();

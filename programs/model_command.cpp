@@ -19,6 +19,7 @@ struct InitArgs {
   std::string name;
   std::string output;
   int context = 0;
+  float logit_scale = 1.0f;
 };
 
 void run_init(const InitArgs& a) {
@@ -26,6 +27,12 @@ void run_init(const InitArgs& a) {
   if (a.context > 0) c.context = a.context;
   c.validate();
   model::OwnedWeights w = model::random_weights(c, a.seed);
+  if (a.logit_scale != 1.0f) {
+    // A sharper output distribution: the same as dividing the softmax temperature by the scale.
+    for (const char* t : {"head.weight", "head.bias"}) {
+      for (float& v : w.tensor(t)) v *= a.logit_scale;
+    }
+  }
   const std::string name = a.name.empty() ? fmt::format("random-{}-seed{}", a.preset, a.seed) : a.name;
   model::write_model_file(a.output, c, w.view(), name);
   model::ModelFile f(a.output);
@@ -55,6 +62,9 @@ void add_model_command(CLI::App& app) {
   i->add_option("--seed", init->seed, "Seed of the portable random initialisation");
   i->add_option("--name", init->name, "Name stored in the file (default random-PRESET-seedS)");
   i->add_option("--context", init->context, "Context length (default: the preset's 2048)");
+  i->add_option("--logit-scale", init->logit_scale,
+                "Multiply the output head by this (a confident random model, for tests and demos)")
+      ->check(CLI::Range(0.01f, 1000.0f));
   i->add_option("-o,--output", init->output, "Output model file (.safetensors)")->required();
   i->callback([init] { run_init(*init); });
 

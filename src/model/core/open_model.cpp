@@ -1,4 +1,5 @@
-// open_model.cpp - models by name: the built-in adaptive models, and (later) model files.
+// open_model.cpp - models by name: the built-in adaptive models, and byte-transformer files
+// (safetensors, docs/model.md) run by the int8 engine under the numerics contract.
 #include "lmzip/model/open_model.h"
 
 #include <filesystem>
@@ -6,6 +7,8 @@
 
 #include "lmzip/error.h"
 #include "lmzip/model/adaptive.h"
+#include "lmzip/model/int8/int8_transformer.h"
+#include "lmzip/model/model_file.h"
 
 namespace lmzip::model {
 
@@ -27,8 +30,14 @@ std::shared_ptr<const ByteModel> open_model(std::string_view spec) {
     throw Error((path.empty() ? std::string("(empty model name)") : path) +
                 ": no such model (built-in models: " + names + "; or the path of a model file)");
   }
-  // The model-file branch: the transformer loader replaces this.
-  throw Error(path + ": transformer model files are not supported yet");
+  // A transformer file: the engine copies (quantises) what it needs, so the mapping can go.
+  ModelFile file(path);
+  ModelIdentity id;
+  id.name = file.name();
+  id.sha256 = file.sha256();
+  if (id.name.size() > 255) id.name.resize(255);  // the archive stores at most 255 bytes
+  id.parameters = file.config().parameter_count();
+  return std::make_shared<int8::Int8Transformer>(file.weights(), id);
 }
 
 }  // namespace lmzip::model
