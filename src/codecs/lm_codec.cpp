@@ -4,6 +4,7 @@
 // the bench gives it a 2048-byte chunk), on one thread so that throughput is per core; the
 // archive's fixed header is the H that chunked rows count once. parameter_count() gives the
 // model's parameters for the paper's adjusted rate.
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -42,6 +43,12 @@ class LmCodec final : public Codec {
   }
 
   std::uint64_t parameter_count() const override { return identity_.parameters; }
+
+  std::uint64_t model_file_bytes() const override {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(spec_, ec);  // built-in names are not files
+    return ec ? 0 : static_cast<std::uint64_t>(size);
+  }
 
  private:
   std::string spec_;

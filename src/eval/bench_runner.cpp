@@ -53,6 +53,7 @@ Measurement blank(const codecs::Codec& codec, Chunking chunking, const std::stri
   m.chunking = chunking;
   m.dataset = dataset;
   m.parameters = codec.parameter_count();
+  m.model_file_bytes = codec.model_file_bytes();
   m.verified = verify;
   return m;
 }

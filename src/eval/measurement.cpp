@@ -21,6 +21,12 @@ double Measurement::adjusted_rate() const {
          static_cast<double>(raw_bytes);
 }
 
+double Measurement::file_adjusted_rate() const {
+  if (raw_bytes == 0) return 0.0;
+  return (static_cast<double>(compressed_bytes()) + static_cast<double>(model_file_bytes)) /
+         static_cast<double>(raw_bytes);
+}
+
 double Measurement::compress_mb_per_s() const {
   return compress_seconds > 0 ? static_cast<double>(raw_bytes) / 1e6 / compress_seconds : 0.0;
 }

@@ -93,6 +93,26 @@ std::string format_table(const BenchReport& report) {
     out << "\n";
   }
 
+  bool any_file = false;
+  for (const auto& m : report.measurements) any_file = any_file || m.model_file_bytes > 0;
+  if (any_file) {
+    out << "\nModel rows adjusted by the weights file's real size in % ((compressed + file) / original)\n";
+    out << fmt::format("{:<7} {:<{}}", "chunk", "compressor", codec_w);
+    for (const auto& ds : report.datasets) out << fmt::format(" {:>{}}", ds.label, col_w);
+    out << "\n";
+    for (const auto& r : rows) {
+      if (r.by_dataset.empty() || r.by_dataset.begin()->second->model_file_bytes == 0) continue;
+      out << fmt::format("{:<7} {:<{}}", chunk_label(r, report), r.codec, codec_w);
+      for (const auto& ds : report.datasets) {
+        auto it = r.by_dataset.find(ds.label);
+        out << fmt::format(" {:>{}}", it == r.by_dataset.end() ? std::string("-")
+                                                                 : fmt::format("{:.2f}", 100.0 * it->second->file_adjusted_rate()),
+                           col_w);
+      }
+      out << "\n";
+    }
+  }
+
   out << "\nData sets\n";
   for (const auto& ds : report.datasets) {
     out << fmt::format("  {:<10} {:<6} {:>9} chunks {:>13} bytes  {} files  prepared xxh64 {}{}\n", ds.label,

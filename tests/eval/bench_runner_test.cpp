@@ -11,6 +11,7 @@
 #include "lmzip/codecs/registry.h"
 #include "lmzip/error.h"
 #include "lmzip/eval/report.h"
+#include "lmzip/model/model_file.h"
 #include "test_support.h"
 
 namespace lmzip::eval {
@@ -176,6 +177,26 @@ TEST(BenchRunner, ThreadCountChangesNoFigureButTimes) {
     EXPECT_EQ(one.measurements[i].coded_bytes_sum, three.measurements[i].coded_bytes_sum);
   }
   EXPECT_EQ(one.datasets[1].prepared_xxh64, three.datasets[1].prepared_xxh64);
+}
+
+TEST(BenchRunner, ModelRowsCarryParametersAndTheFileSize) {
+  test::TempDir tmp;
+  model::Config c = model::preset("200K");
+  c.context = 2048;
+  const auto path = tmp / "m.safetensors";
+  model::write_model_file(path, c, model::random_weights(c, 1).view(), "bench-test");
+  auto o = random_options(2 * 2048, {"lm:" + path.string(), "lm:order1"});
+  o.whole = false;
+  BenchReport r = run_bench(o);
+  ASSERT_EQ(r.measurements.size(), 2u);
+  const Measurement& lm = r.measurements[0];
+  EXPECT_EQ(lm.parameters, c.parameter_count());
+  EXPECT_EQ(lm.model_file_bytes, std::filesystem::file_size(path));
+  EXPECT_TRUE(lm.verified);
+  EXPECT_GT(lm.adjusted_rate(), lm.rate() + 2.0 * c.parameter_count() / 4096.0 - 1e-9);
+  EXPECT_EQ(r.measurements[1].model_file_bytes, 0u) << "built-in models have no file";
+  EXPECT_EQ(r.measurements[1].parameters, 0u);
+  EXPECT_NE(format_table(r).find("weights file's real size"), std::string::npos);
 }
 
 TEST(BenchRunner, ReportSaysWhichAudioWasResampledOrMixed) {

@@ -38,6 +38,18 @@ TEST(Measurement, AdjustedRateAddsTwoBytesPerParameter) {
   EXPECT_DOUBLE_EQ(m.rate(), 0.17);
 }
 
+TEST(Measurement, FileAdjustedRateCountsTheShippedFile) {
+  Measurement m;
+  m.chunking = Chunking::whole;
+  m.chunks = 1;
+  m.raw_bytes = 1'000'000;
+  m.coded_bytes_sum = 300'000;
+  m.parameters = 232'128;
+  m.model_file_bytes = 933'104;  // float32 safetensors: 4 bytes per parameter + header
+  EXPECT_DOUBLE_EQ(m.file_adjusted_rate(), (300'000.0 + 933'104.0) / 1'000'000.0);
+  EXPECT_DOUBLE_EQ(m.adjusted_rate(), (300'000.0 + 2.0 * 232'128.0) / 1'000'000.0);
+}
+
 TEST(Measurement, ThroughputAndEmptyInputs) {
   Measurement m;
   EXPECT_EQ(m.rate(), 0.0);

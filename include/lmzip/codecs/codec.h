@@ -35,6 +35,10 @@ class Codec {
   // Number of model parameters, for the paper's adjusted rate (2 bytes per parameter).
   // 0 for classical codecs.
   virtual std::uint64_t parameter_count() const { return 0; }
+
+  // Size in bytes of the model's weights file as shipped (0 for classical codecs and built-in
+  // models), for a second adjusted rate that counts the real file instead of 2 bytes/parameter.
+  virtual std::uint64_t model_file_bytes() const { return 0; }
 };
 
 }  // namespace lmzip::codecs

@@ -2,6 +2,7 @@
 //
 // raw rate      = compressed bytes / original bytes
 // adjusted rate = (compressed bytes + 2 bytes x parameters) / original bytes   (float16 weights)
+// file-adjusted = (compressed bytes + the model file's size) / original bytes  (what is shipped)
 // Chunked rows compress each chunk alone; as the paper's code does, a codec's fixed header H
 // (the size of compressing one zero byte) is counted once for the whole data set:
 //   compressed = sum of chunk sizes - (chunks - 1) x H.
@@ -28,6 +29,7 @@ struct Measurement {
   std::uint64_t coded_bytes_sum = 0;   // sum of every compressed block as produced
   std::uint64_t header_bytes = 0;      // H, chunked only (0 for whole)
   std::uint64_t parameters = 0;        // model parameters (0 for classical codecs)
+  std::uint64_t model_file_bytes = 0;  // the model's weights file (0: none)
   double compress_seconds = 0;         // wall time inside compress(), one thread
   double decompress_seconds = 0;       // wall time inside decompress(), 0 if not verified
   bool verified = false;               // every block decoded and compared equal
@@ -36,6 +38,7 @@ struct Measurement {
   std::uint64_t compressed_bytes() const;
   double rate() const;           // compressed / raw; 0 when raw is 0
   double adjusted_rate() const;  // (compressed + 2 x parameters) / raw
+  double file_adjusted_rate() const;  // (compressed + model file bytes) / raw
   double compress_mb_per_s() const;    // raw bytes / 1e6 / compress_seconds
   double decompress_mb_per_s() const;  // 0 if not verified
 };
