@@ -3,12 +3,16 @@
 // archive bytes are the same for every kernel path, thread count and batch (block) size.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <vector>
 
 #include "lmzip/archive/archive.h"
 #include "lmzip/model/int8/int8_transformer.h"
 #include "lmzip/model/model_file.h"
+#include "lmzip/model/open_model.h"
 #include "lmzip/model/sampler.h"
+#include "test_support.h"
 
 namespace lmzip::archive {
 namespace {
@@ -89,6 +93,42 @@ TEST(TransformerArchive, RandomBytesAreStoredRawWithinTheBound) {
   const Bytes archive = compress_bytes(m, input, co);
   EXPECT_LE(archive.size(), input.size() + 9 * 6 + 4 + 372);
   EXPECT_EQ(decompress_bytes(m, archive), input);
+}
+
+// A frozen archive made by a transformer model file: any change to the engine's numerics, the
+// model file format or the archive format that would stop old archives decoding fails here.
+// The model file is rebuilt from its seed (its bytes, and so its SHA-256, are pinned by the
+// golden digests of random_weights). To regenerate after a deliberate, version-bumped change:
+//   LMZIP_WRITE_GOLDEN=1 build/lmzip_tests --gtest_filter='TransformerArchive.Golden*'
+TEST(TransformerArchive, GoldenArchiveDecodesAndReencodesIdentically) {
+  test::TempDir tmp;
+  const auto model_path = tmp / "confident-200k.safetensors";
+  const auto w = confident_weights();
+  model::write_model_file(model_path, w.config(), w.view(), "confident-random-200k");
+  const auto m = model::open_model(model_path.string());
+
+  const auto dir = std::filesystem::path(LMZIP_SOURCE_DIR) / "tests/golden/transformer";
+  if (std::getenv("LMZIP_WRITE_GOLDEN")) {
+    model::SampleOptions so;
+    so.count = 500;
+    so.seed = 99;
+    Bytes input = model::sample(*m, {}, so);
+    const std::string tail = " and then some plain English text that the random model has never seen.";
+    input.insert(input.end(), tail.begin(), tail.end());
+    CompressOptions co;
+    co.chunk_size = 512;
+    std::filesystem::create_directories(dir);
+    test::write_file(dir / "sample.bin", input);
+    test::write_file(dir / "sample.bin.lmz", compress_bytes(*m, input, co));
+  }
+  const Bytes input = test::read_file(dir / "sample.bin");
+  const Bytes golden = test::read_file(dir / "sample.bin.lmz");
+  EXPECT_EQ(decompress_bytes(*m, golden), input);
+  CompressOptions co;
+  co.chunk_size = 512;
+  co.threads = 2;
+  EXPECT_EQ(compress_bytes(*m, input, co), golden);
+  EXPECT_LT(golden.size(), input.size() * 8 / 10) << "the first chunk must be model-coded";
 }
 
 }  // namespace
