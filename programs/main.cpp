@@ -17,6 +17,7 @@
 #include "prepare_command.h"
 #include "model_command.h"
 #include "sample_command.h"
+#include "train_command.h"
 #include "lmzip/codecs/registry.h"
 #include "lmzip/error.h"
 #include "lmzip/version.h"
@@ -25,7 +26,7 @@ namespace {
 
 // The subcommands; anything else is the compressor's arguments (a file named like a subcommand
 // can be given as ./bench or after --).
-const std::vector<std::string> kSubcommands = {"bench", "prepare", "codecs", "model", "sample"};
+const std::vector<std::string> kSubcommands = {"bench", "prepare", "codecs", "model", "sample", "train"};
 
 int run_subcommand(int argc, char** argv) {
   CLI::App app{"lmzip: language models as lossless compressors"};
@@ -36,6 +37,7 @@ int run_subcommand(int argc, char** argv) {
   lmzip::cli::add_prepare_command(app);
   lmzip::cli::add_model_command(app);
   lmzip::cli::add_sample_command(app);
+  lmzip::cli::add_train_command(app);
   auto* list = app.add_subcommand("codecs", "List the compressors lmzip can measure");
   list->callback([] {
     const auto& reg = lmzip::codecs::Registry::builtin();

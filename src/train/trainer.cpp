@@ -1,0 +1,215 @@
+// The training loop: data sampling, data-parallel steps, evaluation, checkpoints. See trainer.h.
+#include "lmzip/train/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <cmath>
+#include <fstream>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "lmzip/common/file_io.h"
+#include "lmzip/error.h"
+#include "lmzip/model/model_file.h"
+#include "lmzip/model/safetensors.h"
+#include "lmzip/train/adamw.h"
+#include "lmzip/train/train_model.h"
+
+namespace lmzip::train {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr double kLn2 = 0.69314718055994530942;
+
+std::uint64_t mix(std::uint64_t x) {  // splitmix64's output function
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+// Start of window b of step s: uniform over the corpus (the last window ends at its end).
+std::size_t window_start(std::uint64_t seed, std::int64_t step, int b, std::size_t corpus, int seq_len) {
+  const std::uint64_t h = mix(mix(seed) ^ mix(static_cast<std::uint64_t>(step) * 1000003u + static_cast<unsigned>(b)));
+  return static_cast<std::size_t>(h % (corpus - static_cast<std::size_t>(seq_len) + 1));
+}
+
+ByteView as_bytes(std::span<const float> v) {
+  return ByteView(reinterpret_cast<const std::uint8_t*>(v.data()), v.size() * sizeof(float));
+}
+
+void save_checkpoint(const std::filesystem::path& path, const TrainerOptions& o, std::span<const float> params,
+                     const AdamW& opt, std::uint64_t bytes_seen) {
+  const std::uint64_t n = params.size();
+  std::vector<model::TensorToWrite> tensors = {
+      {"params", model::DType::F32, {n}, as_bytes(params)},
+      {"adam.m", model::DType::F32, {n}, as_bytes(opt.m())},
+      {"adam.v", model::DType::F32, {n}, as_bytes(opt.v())},
+  };
+  model::SafetensorsMetadata meta = {{"format", "lmzip-train-checkpoint/1"},
+                                     {"config", model::to_json(o.config)},
+                                     {"seed", std::to_string(o.seed)},
+                                     {"seq_len", std::to_string(o.seq_len)},
+                                     {"step", std::to_string(opt.steps_taken())},
+                                     {"bytes_seen", std::to_string(bytes_seen)}};
+  model::write_safetensors(path, tensors, meta);
+}
+
+// Loads params and optimizer state; @return bytes seen so far.
+std::uint64_t load_checkpoint(const std::filesystem::path& path, const TrainerOptions& o, std::span<float> params,
+                              AdamW& opt) {
+  model::SafetensorsFile f(path);
+  const auto& meta = f.metadata();
+  auto get = [&](const std::string& key) {
+    auto it = meta.find(key);
+    if (it == meta.end()) throw Error(path.string() + ": not an lmzip training checkpoint (no " + key + ")");
+    return it->second;
+  };
+  if (get("format") != "lmzip-train-checkpoint/1") throw Error(path.string() + ": not an lmzip training checkpoint");
+  if (model::config_from_json(get("config")) != o.config) {
+    throw Error(path.string() + ": checkpoint has config " + get("config") + ", but this run asks for " +
+                model::to_json(o.config));
+  }
+  if (get("seed") != std::to_string(o.seed)) {
+    throw Error(path.string() + ": checkpoint was made with seed " + get("seed") + "; resume with the same seed");
+  }
+  // seq_len may change on resume (e.g. short windows first, then the full context).
+  auto tensor = [&](const char* name) {
+    const auto* t = f.find(name);
+    if (!t || t->dtype != model::DType::F32 || t->data.size() != params.size() * sizeof(float)) {
+      throw Error(path.string() + ": tensor " + name + " missing or of the wrong size");
+    }
+    std::vector<float> v(params.size());
+    std::memcpy(v.data(), t->data.data(), t->data.size());
+    return v;
+  };
+  const auto p = tensor("params");
+  std::copy(p.begin(), p.end(), params.begin());
+  opt.restore(tensor("adam.m"), tensor("adam.v"), std::stoll(get("step")));
+  return std::stoull(get("bytes_seen"));
+}
+
+// Mean held-out loss in bits per byte over whole seq_len windows from the start of `valid`.
+double evaluate(TrainModel<float>& m, std::span<const float> params, const Bytes& valid, std::uint64_t max_bytes) {
+  const std::size_t T = static_cast<std::size_t>(m.seq_len()), B = static_cast<std::size_t>(m.batch());
+  const std::size_t windows = std::min<std::uint64_t>(valid.size(), max_bytes) / T;
+  double sum = 0;
+  std::size_t counted = 0;
+  Bytes batch(B * T);
+  for (std::size_t w = 0; w + B <= windows; w += B) {
+    std::copy(valid.begin() + static_cast<std::ptrdiff_t>(w * T), valid.begin() + static_cast<std::ptrdiff_t>((w + B) * T),
+              batch.begin());
+    sum += m.forward(params, batch) * static_cast<double>(B);
+    counted += B;
+  }
+  if (counted == 0) throw Error("held-out text is shorter than one batch of windows");
+  return sum / static_cast<double>(counted) / kLn2;
+}
+
+}  // namespace
+
+double run_training(const TrainerOptions& o, const TrainLogFn& log) {
+  o.config.validate();
+  if (o.threads < 1 || o.batch < 1 || o.batch % o.threads != 0) {
+    throw Error(fmt::format("train: batch ({}) must be a positive multiple of threads ({})", o.batch, o.threads));
+  }
+  if (o.seq_len < 2 || o.seq_len > o.config.context) {
+    throw Error(fmt::format("train: seq_len {} must be in 2..{} (the model's context)", o.seq_len, o.config.context));
+  }
+  const Bytes corpus = read_whole_file(o.train_file);
+  const Bytes valid = read_whole_file(o.valid_file);
+  if (corpus.size() < static_cast<std::size_t>(o.seq_len) * 4) {
+    throw Error(fmt::format("{}: corpus too small ({} bytes) for windows of {}", o.train_file.string(), corpus.size(),
+                            o.seq_len));
+  }
+  std::filesystem::create_directories(o.out_dir);
+  const auto checkpoint = o.out_dir / "checkpoint.safetensors";
+
+  model::OwnedWeights weights = model::random_weights(o.config, o.seed);
+  std::span<float> params = weights.data();
+  AdamWOptions ao;
+  ao.lr = o.lr;
+  ao.weight_decay = o.weight_decay;
+  AdamW opt(weight_decay_mask(o.config), ao);
+  LrSchedule sched{o.lr, o.min_lr, o.warmup, o.steps};
+  std::uint64_t bytes_seen = 0;
+  if (o.resume) bytes_seen = load_checkpoint(checkpoint, o, params, opt);
+
+  const int per_thread = o.batch / o.threads;
+  std::vector<std::unique_ptr<TrainModel<float>>> models;  // their buffers point into themselves: never moved
+  for (int t = 0; t < o.threads; ++t) models.push_back(std::make_unique<TrainModel<float>>(o.config, per_thread, o.seq_len));
+  std::vector<Bytes> batches(static_cast<std::size_t>(o.threads), Bytes(static_cast<std::size_t>(per_thread * o.seq_len)));
+  std::vector<double> losses(static_cast<std::size_t>(o.threads));
+  std::vector<float> grads(params.size());
+
+  std::ofstream csv(o.out_dir / "log.csv", o.resume ? std::ios::app : std::ios::trunc);
+  if (!o.resume) csv << "step,loss_bits,valid_bits,lr,grad_norm,bytes_per_second,elapsed_seconds,bytes_seen\n";
+  const auto start = Clock::now();
+  auto last = start;
+  double last_valid = -1;
+  for (std::int64_t step = opt.steps_taken(); step < o.steps; ++step) {
+    for (int t = 0; t < o.threads; ++t) {
+      for (int b = 0; b < per_thread; ++b) {
+        const int g = t * per_thread + b;
+        const std::size_t s = window_start(o.seed, step, g, corpus.size(), o.seq_len);
+        std::copy(corpus.begin() + static_cast<std::ptrdiff_t>(s), corpus.begin() + static_cast<std::ptrdiff_t>(s + o.seq_len),
+                  batches[t].begin() + static_cast<std::ptrdiff_t>(b * o.seq_len));
+      }
+    }
+    std::vector<std::thread> pool;
+    auto work = [&](int t) {
+      losses[t] = models[t]->forward(params, batches[t]);
+      models[t]->backward();
+    };
+    for (int t = 1; t < o.threads; ++t) pool.emplace_back(work, t);
+    work(0);
+    for (auto& th : pool) th.join();
+    // Average the threads' gradients in thread order (reproducible for a given thread count).
+    double loss = 0;
+    std::fill(grads.begin(), grads.end(), 0.0f);
+    for (int t = 0; t < o.threads; ++t) {
+      const auto g = models[t]->grads();
+      for (std::size_t i = 0; i < grads.size(); ++i) grads[i] += g[i];
+      loss += losses[t];
+    }
+    const float inv = 1.0f / static_cast<float>(o.threads);
+    for (float& g : grads) g *= inv;
+    loss /= o.threads;
+    const double norm = clip_grad_norm(grads, o.clip);
+    const double lr = sched.at(step);
+    opt.step(params, grads, lr);
+    bytes_seen += static_cast<std::uint64_t>(o.batch) * static_cast<std::uint64_t>(o.seq_len);
+
+    const auto now = Clock::now();
+    TrainLogRow row;
+    row.step = step + 1;
+    row.loss_bits = loss / kLn2;
+    row.lr = lr;
+    row.grad_norm = norm;
+    row.bytes_per_second = static_cast<double>(o.batch) * o.seq_len / std::chrono::duration<double>(now - last).count();
+    row.elapsed_seconds = std::chrono::duration<double>(now - start).count();
+    row.bytes_seen = bytes_seen;
+    last = now;
+    const bool out_of_time = o.max_seconds > 0 && row.elapsed_seconds >= o.max_seconds;
+    const bool final_step = step + 1 == o.steps || out_of_time;
+    if ((step + 1) % o.eval_every == 0 || final_step) {
+      row.valid_bits = last_valid = evaluate(*models[0], params, valid, o.eval_bytes);
+      save_checkpoint(checkpoint, o, params, opt, bytes_seen);
+      last = Clock::now();  // evaluation time is not training throughput
+    }
+    csv << fmt::format("{},{:.5f},{:.5f},{:.6g},{:.4f},{:.1f},{:.2f},{}\n", row.step, row.loss_bits, row.valid_bits,
+                       row.lr, row.grad_norm, row.bytes_per_second, row.elapsed_seconds, row.bytes_seen);
+    if (log) log(row);
+    if (out_of_time) break;
+  }
+  csv.flush();
+  model::write_model_file(o.out_dir / "model.safetensors", o.config, weights.view(), o.model_name);
+  return last_valid;
+}
+
+}  // namespace lmzip::train

@@ -1,0 +1,111 @@
+#include "lmzip/train/trainer.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "lmzip/error.h"
+#include "lmzip/model/model_file.h"
+#include "test_support.h"
+
+namespace lmzip::train {
+namespace {
+
+model::Config tiny_config() {
+  model::Config c;
+  c.d_model = 16;
+  c.n_layers = 1;
+  c.n_heads = 2;
+  c.d_mlp = 32;
+  c.context = 64;
+  return c;
+}
+
+void write_text(const std::filesystem::path& p, std::size_t n) {
+  const std::string line = "the cat sat on the mat and the dog sat on the log. ";
+  std::string s;
+  while (s.size() < n) s += line;
+  s.resize(n);
+  test::write_file(p, ByteView(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()));
+}
+
+TrainerOptions options(const test::TempDir& tmp, const std::string& out) {
+  TrainerOptions o;
+  o.config = tiny_config();
+  o.train_file = tmp / "train.txt";
+  o.valid_file = tmp / "valid.txt";
+  o.out_dir = tmp / out;
+  o.seq_len = 32;
+  o.batch = 4;
+  o.threads = 2;
+  o.steps = 30;
+  o.warmup = 5;
+  o.lr = 1e-2;
+  o.eval_every = 10;
+  o.eval_bytes = 512;
+  o.seed = 3;
+  return o;
+}
+
+TEST(Trainer, LearnsWritesAModelAndALog) {
+  test::TempDir tmp;
+  write_text(tmp / "train.txt", 20000);
+  write_text(tmp / "valid.txt", 2000);
+  std::vector<TrainLogRow> rows;
+  const double bits = run_training(options(tmp, "run"), [&](const TrainLogRow& r) { rows.push_back(r); });
+  ASSERT_EQ(rows.size(), 30u);
+  EXPECT_GT(rows.front().loss_bits, 6.0) << "a random model starts near 8 bits per byte";
+  EXPECT_LT(bits, 4.0) << "30 steps on a repetitive text must learn something";
+  EXPECT_GE(rows[9].valid_bits, 0.0) << "evaluated at step 10";
+  EXPECT_LT(rows[8].valid_bits, 0.0) << "no evaluation between eval_every steps";
+  model::ModelFile m(tmp / "run" / "model.safetensors");
+  EXPECT_EQ(m.config(), tiny_config());
+  const Bytes log = test::read_file(tmp / "run" / "log.csv");
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 31);
+}
+
+TEST(Trainer, ResumeGivesTheSameModelAsOneRun) {
+  test::TempDir tmp;
+  write_text(tmp / "train.txt", 20000);
+  write_text(tmp / "valid.txt", 2000);
+  run_training(options(tmp, "straight"));
+  auto first = options(tmp, "resumed");
+  first.max_seconds = 1e-9;  // stops (and checkpoints) after its first step
+  run_training(first);
+  auto rest = options(tmp, "resumed");
+  rest.resume = true;
+  run_training(rest);
+  EXPECT_EQ(test::read_file(tmp / "straight" / "model.safetensors"), test::read_file(tmp / "resumed" / "model.safetensors"));
+}
+
+TEST(Trainer, BadInputsAreClearErrors) {
+  test::TempDir tmp;
+  write_text(tmp / "train.txt", 50);
+  write_text(tmp / "valid.txt", 2000);
+  EXPECT_THROW(run_training(options(tmp, "run")), Error) << "corpus smaller than the windows";
+  write_text(tmp / "train.txt", 20000);
+  auto o = options(tmp, "run");
+  o.batch = 3;  // not a multiple of 2 threads
+  EXPECT_THROW(run_training(o), Error);
+  o = options(tmp, "run");
+  o.resume = true;  // no checkpoint yet
+  EXPECT_THROW(run_training(o), Error);
+  o = options(tmp, "run");
+  o.train_file = tmp / "missing.txt";
+  try {
+    run_training(o);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("missing.txt"), std::string::npos);
+  }
+  run_training(options(tmp, "run"));
+  o = options(tmp, "run");
+  o.resume = true;
+  o.config.d_mlp = 48;
+  EXPECT_THROW(run_training(o), Error) << "a resume with another config";
+}
+
+}  // namespace
+}  // namespace lmzip::train
