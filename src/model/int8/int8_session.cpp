@@ -12,7 +12,7 @@ namespace lmzip::model::int8 {
 namespace {
 
 // The contract assumes IEEE default rounding without flush-to-zero / denormals-are-zero (a
-// library built with -ffast-math may have switched them on for the whole process).
+// library built with fast-math flags may have switched them on for the whole process).
 void check_float_environment() {
   const unsigned csr = _mm_getcsr();
   constexpr unsigned kFtz = 1u << 15, kDaz = 1u << 6, kRounding = 3u << 13;
