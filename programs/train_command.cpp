@@ -58,7 +58,7 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("-o,--out", a->out, "Output folder: model.safetensors, checkpoint.safetensors, log.csv")->required();
   cmd->add_option("--name", a->name, "Model name stored in the file");
   cmd->add_option("--seq-len", a->o.seq_len, "Bytes per training window (the paper: 2048)");
-  cmd->add_option("--batch", a->o.batch, "Windows per step (a multiple of --threads)");
+  auto* batch = cmd->add_option("--batch", a->o.batch, "Windows per step (a multiple of --threads; default: 8 rounded up to one)");
   cmd->add_option("-T,--threads", a->o.threads, "Threads (data parallel)");
   cmd->add_option("--steps", a->o.steps, "Steps of the learning-rate schedule");
   cmd->add_option("--max-seconds", a->o.max_seconds, "Stop (evaluate and save) after this much training time");
@@ -72,7 +72,10 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--seed", a->o.seed, "Seed of the initialisation and of the data sampling");
   cmd->add_flag("--resume", a->o.resume, "Continue from the output folder's checkpoint");
   cmd->add_flag("-q,--quiet", a->quiet, "No progress output");
-  cmd->callback([a] { run(*a); });
+  cmd->callback([a, batch] {
+    if (batch->count() == 0 && a->o.threads > 0) a->o.batch = (8 + a->o.threads - 1) / a->o.threads * a->o.threads;
+    run(*a);
+  });
 }
 
 }  // namespace lmzip::cli

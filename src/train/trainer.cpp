@@ -127,6 +127,10 @@ double run_training(const TrainerOptions& o, const TrainLogFn& log) {
     throw Error(fmt::format("{}: corpus too small ({} bytes) for windows of {}", o.train_file.string(), corpus.size(),
                             o.seq_len));
   }
+  if (valid.size() < static_cast<std::size_t>(o.batch / o.threads) * static_cast<std::size_t>(o.seq_len)) {
+    throw Error(fmt::format("{}: held-out text too small ({} bytes) for {} windows of {}", o.valid_file.string(),
+                            valid.size(), o.batch / o.threads, o.seq_len));
+  }
   std::filesystem::create_directories(o.out_dir);
   const auto checkpoint = o.out_dir / "checkpoint.safetensors";
 

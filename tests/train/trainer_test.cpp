@@ -92,6 +92,9 @@ TEST(Trainer, BadInputsAreClearErrors) {
   o = options(tmp, "run");
   o.resume = true;  // no checkpoint yet
   EXPECT_THROW(run_training(o), Error);
+  write_text(tmp / "valid.txt", 40);
+  EXPECT_THROW(run_training(options(tmp, "run")), Error) << "held-out text smaller than a batch of windows";
+  write_text(tmp / "valid.txt", 2000);
   o = options(tmp, "run");
   o.train_file = tmp / "missing.txt";
   try {
