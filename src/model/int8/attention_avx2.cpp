@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "lmzip/model/int8/kernels.h"
+#include "scalar_weighted_values.h"
 #include "simd_avx2.h"
 
 namespace lmzip::model::int8 {
@@ -107,21 +108,6 @@ LMZIP_AVX2 void all_weighted_values(const AttentionArgs& a, const float* total) 
   }
   if constexpr (kMax > 1) {
     if (a.n_heads - h >= 1) weighted_values<VPH, 1>(a, h, total);
-  }
-}
-
-// Any head_dim: the reference's scalar loop (the same operations, so the same result).
-void scalar_weighted_values(const AttentionArgs& a, const float* total) {
-  const int H = a.n_heads, hd = a.head_dim, D = H * hd;
-  for (int h = 0; h < H; ++h) {
-    for (int d = h * hd; d < (h + 1) * hd; ++d) {
-      float acc = 0.0f;
-      for (int t = 0; t < a.n_keys; ++t) {
-        acc =
-            acc + a.weights[weight_index(H, h, t)] * static_cast<float>(a.values[static_cast<std::size_t>(t) * D + d]);
-      }
-      a.out[d] = acc / total[h];
-    }
   }
 }
 

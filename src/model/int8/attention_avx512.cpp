@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "lmzip/model/int8/kernels.h"
+#include "scalar_weighted_values.h"
 #include "simd_avx512.h"
 
 namespace lmzip::model::int8 {
@@ -149,21 +150,6 @@ LMZIP_AVX512 void all_weighted_values(const AttentionArgs& a, const float* total
   }
 }
 
-// One query, any head_dim: the reference's scalar loop (the same operations, the same result).
-void scalar_weighted_values(const AttentionArgs& a, const float* total) {
-  const int H = a.n_heads, hd = a.head_dim, D = H * hd;
-  for (int h = 0; h < H; ++h) {
-    for (int d = h * hd; d < (h + 1) * hd; ++d) {
-      float acc = 0.0f;
-      for (int t = 0; t < a.n_keys; ++t) {
-        acc =
-            acc + a.weights[weight_index(H, h, t)] * static_cast<float>(a.values[static_cast<std::size_t>(t) * D + d]);
-      }
-      a.out[d] = acc / total[h];
-    }
-  }
-}
-
 // The weighted sums of a group of nq queries (a: the group's first query, rows == nq).
 template <int NQ>
 LMZIP_AVX512 bool group_weighted_values(const AttentionArgs& a, const float* total) {
@@ -231,7 +217,7 @@ LMZIP_AVX512 void attention_avx512(const AttentionArgs& a) {
       one.n_keys = g.n_keys + j;
       one.weights = a.weights + j * slot;
       one.out = g.out + static_cast<std::size_t>(j) * D;
-      if (!avx512::group_weighted_values<1>(one, total + j * H)) avx512::scalar_weighted_values(one, total + j * H);
+      if (!avx512::group_weighted_values<1>(one, total + j * H)) scalar_weighted_values(one, total + j * H);
     }
   }
 }
