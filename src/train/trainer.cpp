@@ -7,13 +7,14 @@
 #include <cmath>
 #include <fstream>
 #include <memory>
-#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "lmzip/common/file_io.h"
 #include "lmzip/error.h"
+#include "lmzip/eval/machine.h"
 #include "lmzip/model/model_file.h"
 #include "lmzip/model/safetensors.h"
 #include "lmzip/train/adamw.h"
@@ -111,6 +112,39 @@ double evaluate(TrainModel<float>& m, std::span<const float> params, const Bytes
   return sum / static_cast<double>(counted) / kLn2;
 }
 
+// out_dir/run.json: what the run was (options, machine) and where it ended, for model cards.
+// A resumed run adds its own time to the earlier runs' total.
+void write_run_summary(const TrainerOptions& o, std::int64_t steps_done, std::uint64_t bytes_seen, double valid_bits,
+                       double seconds) {
+  const auto path = o.out_dir / "run.json";
+  double previous_seconds = 0;
+  nlohmann::json sessions = nlohmann::json::array();
+  if (o.resume && std::filesystem::exists(path)) {
+    try {
+      const auto old = nlohmann::json::parse(read_whole_file(path));
+      previous_seconds = old.at("train_seconds").get<double>();
+      sessions = old.at("sessions");
+    } catch (const std::exception&) {
+      // An unreadable summary is rewritten from this run alone.
+    }
+  }
+  const eval::MachineInfo m = eval::describe_machine();
+  sessions.push_back({{"seconds", seconds}, {"threads", o.threads}, {"cpu", m.cpu_model}, {"logical_cpus", m.logical_cpus},
+                      {"finished_utc", m.timestamp_utc}, {"lmzip_version", m.lmzip_version}});
+  const nlohmann::json j = {
+      {"model_name", o.model_name},      {"config", nlohmann::json::parse(model::to_json(o.config))},
+      {"backend", "cpu"},                {"seed", o.seed},
+      {"seq_len", o.seq_len},            {"batch", o.batch},
+      {"steps", o.steps},                {"steps_done", steps_done},
+      {"lr", o.lr},                      {"min_lr", o.min_lr},
+      {"warmup", o.warmup},              {"weight_decay", o.weight_decay},
+      {"clip", o.clip},                  {"eval_bytes", o.eval_bytes},
+      {"bytes_seen", bytes_seen},        {"valid_bits_per_byte", valid_bits},
+      {"train_seconds", previous_seconds + seconds}, {"sessions", sessions},
+      {"train_file", o.train_file.string()}, {"valid_file", o.valid_file.string()}};
+  write_file_atomically(path, j.dump(2) + "\n");
+}
+
 }  // namespace
 
 double run_training(const TrainerOptions& o, const TrainLogFn& log) {
@@ -151,11 +185,14 @@ double run_training(const TrainerOptions& o, const TrainLogFn& log) {
   std::vector<double> losses(static_cast<std::size_t>(o.threads));
   std::vector<float> grads(params.size());
 
-  std::ofstream csv(o.out_dir / "log.csv", o.resume ? std::ios::app : std::ios::trunc);
+  const auto mode = o.resume ? std::ios::app : std::ios::trunc;
+  std::ofstream csv(o.out_dir / "log.csv", mode);
+  std::ofstream jsonl(o.out_dir / "log.jsonl", mode);  // the same rows, one JSON object per line
   if (!o.resume) csv << "step,loss_bits,valid_bits,lr,grad_norm,bytes_per_second,elapsed_seconds,bytes_seen\n";
   const auto start = Clock::now();
   auto last = start;
   double last_valid = -1;
+  double elapsed_this_run = 0;
   for (std::int64_t step = opt.steps_taken(); step < o.steps; ++step) {
     for (int t = 0; t < o.threads; ++t) {
       for (int b = 0; b < per_thread; ++b) {
@@ -165,24 +202,26 @@ double run_training(const TrainerOptions& o, const TrainLogFn& log) {
                   batches[t].begin() + static_cast<std::ptrdiff_t>(b * o.seq_len));
       }
     }
-    std::vector<std::thread> pool;
-    auto work = [&](int t) {
-      losses[t] = models[t]->forward(params, batches[t]);
-      models[t]->backward();
-    };
-    for (int t = 1; t < o.threads; ++t) pool.emplace_back(work, t);
-    work(0);
-    for (auto& th : pool) th.join();
-    // Average the threads' gradients in thread order (reproducible for a given thread count).
-    double loss = 0;
-    std::fill(grads.begin(), grads.end(), 0.0f);
+    // One shard of the batch per OpenMP thread; shard t always goes to model t.
+#pragma omp parallel for num_threads(o.threads) schedule(static, 1)
     for (int t = 0; t < o.threads; ++t) {
-      const auto g = models[t]->grads();
-      for (std::size_t i = 0; i < grads.size(); ++i) grads[i] += g[i];
-      loss += losses[t];
+      losses[static_cast<std::size_t>(t)] = models[static_cast<std::size_t>(t)]->forward(params, batches[static_cast<std::size_t>(t)]);
+      models[static_cast<std::size_t>(t)]->backward();
     }
+    // Average the shards' gradients, each element summed in shard order (reproducible for a
+    // given thread count, whatever OpenMP's split of the elements).
+    std::vector<std::span<const float>> shard_grads;
+    for (const auto& m : models) shard_grads.push_back(m->grads());
     const float inv = 1.0f / static_cast<float>(o.threads);
-    for (float& g : grads) g *= inv;
+    const auto n_params = static_cast<std::int64_t>(grads.size());
+#pragma omp parallel for num_threads(o.threads) schedule(static)
+    for (std::int64_t i = 0; i < n_params; ++i) {
+      float sum = 0.0f;
+      for (const auto& g : shard_grads) sum += g[static_cast<std::size_t>(i)];
+      grads[static_cast<std::size_t>(i)] = sum * inv;
+    }
+    double loss = 0;
+    for (double l : losses) loss += l;
     loss /= o.threads;
     const double norm = clip_grad_norm(grads, o.clip);
     const double lr = sched.at(step);
@@ -208,10 +247,20 @@ double run_training(const TrainerOptions& o, const TrainLogFn& log) {
     }
     csv << fmt::format("{},{:.5f},{:.5f},{:.6g},{:.4f},{:.1f},{:.2f},{}\n", row.step, row.loss_bits, row.valid_bits,
                        row.lr, row.grad_norm, row.bytes_per_second, row.elapsed_seconds, row.bytes_seen);
+    jsonl << nlohmann::json{{"step", row.step}, {"loss_bits", row.loss_bits},
+                            {"valid_bits", row.valid_bits < 0 ? nlohmann::json() : nlohmann::json(row.valid_bits)},
+                            {"lr", row.lr}, {"grad_norm", row.grad_norm}, {"bytes_per_second", row.bytes_per_second},
+                            {"elapsed_seconds", row.elapsed_seconds}, {"bytes_seen", row.bytes_seen}}
+                 .dump()
+          << std::endl;  // flushed: a killed run keeps its log
+    csv.flush();
     if (log) log(row);
+    elapsed_this_run = row.elapsed_seconds;
     if (out_of_time) break;
   }
   csv.flush();
+  jsonl.flush();
+  write_run_summary(o, opt.steps_taken(), bytes_seen, last_valid, elapsed_this_run);
   model::write_model_file(o.out_dir / "model.safetensors", o.config, weights.view(), o.model_name);
   return last_valid;
 }

@@ -1,6 +1,7 @@
 #include "lmzip/train/trainer.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <string>
@@ -64,6 +65,25 @@ TEST(Trainer, LearnsWritesAModelAndALog) {
   EXPECT_EQ(m.config(), tiny_config());
   const Bytes log = test::read_file(tmp / "run" / "log.csv");
   EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 31);
+  // The JSON log: the same rows, one object per line.
+  const Bytes jl = test::read_file(tmp / "run" / "log.jsonl");
+  std::vector<nlohmann::json> lines;
+  std::string text(jl.begin(), jl.end());
+  for (std::size_t pos = 0, nl; (nl = text.find('\n', pos)) != std::string::npos; pos = nl + 1) {
+    lines.push_back(nlohmann::json::parse(text.substr(pos, nl - pos)));
+  }
+  ASSERT_EQ(lines.size(), 30u);
+  EXPECT_EQ(lines[9]["step"], 10);
+  EXPECT_DOUBLE_EQ(lines[9]["valid_bits"].get<double>(), rows[9].valid_bits);
+  EXPECT_TRUE(lines[8]["valid_bits"].is_null());
+  EXPECT_DOUBLE_EQ(lines[29]["loss_bits"].get<double>(), rows[29].loss_bits);
+  // The run summary that model cards are made from.
+  const Bytes rj = test::read_file(tmp / "run" / "run.json");
+  const auto run = nlohmann::json::parse(std::string(rj.begin(), rj.end()));
+  EXPECT_EQ(run["steps_done"], 30);
+  EXPECT_EQ(run["bytes_seen"], 30 * 4 * 32);
+  EXPECT_DOUBLE_EQ(run["valid_bits_per_byte"].get<double>(), bits);
+  EXPECT_EQ(run["sessions"].size(), 1u);
 }
 
 TEST(Trainer, ResumeGivesTheSameModelAsOneRun) {
@@ -78,6 +98,10 @@ TEST(Trainer, ResumeGivesTheSameModelAsOneRun) {
   rest.resume = true;
   run_training(rest);
   EXPECT_EQ(test::read_file(tmp / "straight" / "model.safetensors"), test::read_file(tmp / "resumed" / "model.safetensors"));
+  const Bytes rj = test::read_file(tmp / "resumed" / "run.json");
+  const auto run = nlohmann::json::parse(std::string(rj.begin(), rj.end()));
+  EXPECT_EQ(run["sessions"].size(), 2u) << "a resumed run keeps the earlier session";
+  EXPECT_EQ(run["steps_done"], 30);
 }
 
 TEST(Trainer, BadInputsAreClearErrors) {
