@@ -21,5 +21,6 @@ std::unique_ptr<Codec> make_bzip2_codec();          // "bzip2"  (bzip2_codec.cpp
 std::unique_ptr<Codec> make_brotli_codec();         // "brotli" (brotli_codec.cpp)
 std::unique_ptr<Codec> make_jxl_codec();            // "jxl"    (jxl_codec.cpp)
 std::unique_ptr<Codec> make_lm_codec(std::string_view model);  // "lm:MODEL" (lm_codec.cpp)
+std::unique_ptr<Codec> make_lm_paper_codec(std::string_view model);  // "lm7:MODEL" (lm_paper_codec.cpp)
 
 }  // namespace lmzip::codecs

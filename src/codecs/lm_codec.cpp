@@ -43,6 +43,7 @@ class LmCodec final : public Codec {
   }
 
   std::uint64_t parameter_count() const override { return identity_.parameters; }
+  bool codes_in_chunks() const override { return true; }
 
   std::uint64_t model_file_bytes() const override {
     std::error_code ec;

@@ -29,6 +29,8 @@ Registry make_builtin_registry() {
   registry.add("jxl", [] { return make_jxl_codec(); });
   registry.add_family("lm", "MODEL (a built-in model name or a model file)",
                       [](std::string_view model) { return make_lm_codec(model); });
+  registry.add_family("lm7", "MODEL (lm:MODEL fed as the paper fed its LLMs: 7-bit bytes; the dropped bits coded too)",
+                      [](std::string_view model) { return make_lm_paper_codec(model); });
   return registry;
 }
 

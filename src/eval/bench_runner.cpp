@@ -30,6 +30,10 @@ void measure_block(const codecs::Codec& codec, ByteView raw, bool verify, Measur
   Bytes packed = codec.compress(raw);
   m.compress_seconds += seconds_since(t0);
   m.coded_bytes_sum += packed.size();
+  if (const auto paper = codec.paper_bytes(packed)) {
+    m.has_paper = true;
+    m.paper_bytes_sum += *paper;
+  }
   m.raw_bytes += raw.size();
   m.chunks += 1;
   if (!verify) return;
@@ -96,6 +100,7 @@ TaskResult run_task(const data::DatasetSpec& spec, const std::string& codec_name
                     ProgressSink& progress, std::size_t task, std::size_t tasks, const std::atomic<bool>& abort) {
   const std::string label = label_of(spec);
   auto codec = codecs::Registry::builtin().create(codec_name);
+  if (auto special = codec->for_modality(data::to_string(spec.modality))) codec = std::move(special);
   auto stream = data::open_dataset(spec);
 
   TaskResult result;
@@ -104,10 +109,15 @@ TaskResult run_task(const data::DatasetSpec& spec, const std::string& codec_name
   ds.modality = std::string(data::to_string(spec.modality));
 
   Measurement chunked = blank(*codec, Chunking::chunked, label, options.verify);
-  chunked.header_bytes = codec->compress(Bytes{0}).size();
+  {
+    const Bytes h = codec->compress(Bytes{0});
+    chunked.header_bytes = h.size();
+    if (const auto paper = codec->paper_bytes(h)) chunked.paper_header_bytes = *paper;
+  }
   Xxh64 prepared_hash;
   Bytes whole;
-  bool keep_whole = options.whole;
+  // A codec that codes in its own chunks would only repeat the chunked row as a whole row.
+  bool keep_whole = options.whole && !codec->codes_in_chunks();
   data::Chunk chunk;
   while (stream->next(chunk)) {
     if (abort.load(std::memory_order_relaxed)) return result;

@@ -27,6 +27,12 @@ double Measurement::file_adjusted_rate() const {
          static_cast<double>(raw_bytes);
 }
 
+double Measurement::paper_rate() const {
+  if (!has_paper || raw_bytes == 0) return 0.0;
+  const double shared = chunking == Chunking::chunked && chunks > 0 ? static_cast<double>(chunks - 1) * paper_header_bytes : 0;
+  return (paper_bytes_sum - shared) / static_cast<double>(raw_bytes);
+}
+
 double Measurement::compress_mb_per_s() const {
   return compress_seconds > 0 ? static_cast<double>(raw_bytes) / 1e6 / compress_seconds : 0.0;
 }

@@ -26,6 +26,7 @@ nlohmann::json measurement_json(const Measurement& m) {
       {"adjusted_rate", m.adjusted_rate()},
       {"model_file_bytes", m.model_file_bytes},
       {"file_adjusted_rate", m.file_adjusted_rate()},
+      {"paper_rate", m.has_paper ? nlohmann::json(m.paper_rate()) : nlohmann::json()},
       {"compress_seconds", m.compress_seconds},
       {"decompress_seconds", m.decompress_seconds},
       {"compress_mb_per_s", m.compress_mb_per_s()},
@@ -74,14 +75,14 @@ std::string to_json(const BenchReport& report) {
 std::string to_csv(const BenchReport& report) {
   std::ostringstream out;
   out << "codec,chunking,dataset,chunks,raw_bytes,coded_bytes_sum,header_bytes,compressed_bytes,parameters,"
-         "rate,adjusted_rate,model_file_bytes,file_adjusted_rate,compress_seconds,decompress_seconds,compress_mb_per_s,decompress_mb_per_s,verified\n";
+         "rate,adjusted_rate,model_file_bytes,file_adjusted_rate,compress_seconds,decompress_seconds,compress_mb_per_s,decompress_mb_per_s,verified,paper_rate\n";
   for (const auto& m : report.measurements) {
-    out << fmt::format("{},{},{},{},{},{},{},{},{},{:.6f},{:.6f},{},{:.6f},{:.6f},{:.6f},{:.3f},{:.3f},{}\n",
+    out << fmt::format("{},{},{},{},{},{},{},{},{},{:.6f},{:.6f},{},{:.6f},{:.6f},{:.6f},{:.3f},{:.3f},{},{}\n",
                        m.codec, to_string(m.chunking), m.dataset, m.chunks, m.raw_bytes, m.coded_bytes_sum,
                        m.header_bytes, m.compressed_bytes(), m.parameters, m.rate(), m.adjusted_rate(),
                        m.model_file_bytes, m.file_adjusted_rate(), m.compress_seconds,
                        m.decompress_seconds, m.compress_mb_per_s(), m.decompress_mb_per_s(),
-                       m.verified ? "true" : "false");
+                       m.verified ? "true" : "false", m.has_paper ? fmt::format("{:.6f}", m.paper_rate()) : "");
   }
   return out.str();
 }

@@ -46,6 +46,29 @@ std::string pct(const Measurement* m, bool adjusted) {
   return fmt::format("{:.2f}", 100.0 * (adjusted ? m->adjusted_rate() : m->rate()));
 }
 
+// A table of one more figure, for the rows that have it (none: no table).
+template <typename Has, typename Value>
+void extra_section(std::ostringstream& out, const std::vector<Row>& rows, const BenchReport& report, std::size_t codec_w,
+                   std::size_t col_w, std::string_view title, Has has, Value value) {
+  bool any = false;
+  for (const auto& m : report.measurements) any = any || has(m);
+  if (!any) return;
+  out << "\n" << title << "\n";
+  out << fmt::format("{:<7} {:<{}}", "chunk", "compressor", codec_w);
+  for (const auto& ds : report.datasets) out << fmt::format(" {:>{}}", ds.label, col_w);
+  out << "\n";
+  for (const auto& r : rows) {
+    if (r.by_dataset.empty() || !has(*r.by_dataset.begin()->second)) continue;
+    out << fmt::format("{:<7} {:<{}}", chunk_label(r, report), r.codec, codec_w);
+    for (const auto& ds : report.datasets) {
+      auto it = r.by_dataset.find(ds.label);
+      out << fmt::format(" {:>{}}", it == r.by_dataset.end() ? std::string("-") : fmt::format("{:.2f}", 100.0 * value(*it->second)),
+                         col_w);
+    }
+    out << "\n";
+  }
+}
+
 }  // namespace
 
 std::string format_table(const BenchReport& report) {
@@ -93,25 +116,14 @@ std::string format_table(const BenchReport& report) {
     out << "\n";
   }
 
-  bool any_file = false;
-  for (const auto& m : report.measurements) any_file = any_file || m.model_file_bytes > 0;
-  if (any_file) {
-    out << "\nModel rows adjusted by the weights file's real size in % ((compressed + file) / original)\n";
-    out << fmt::format("{:<7} {:<{}}", "chunk", "compressor", codec_w);
-    for (const auto& ds : report.datasets) out << fmt::format(" {:>{}}", ds.label, col_w);
-    out << "\n";
-    for (const auto& r : rows) {
-      if (r.by_dataset.empty() || r.by_dataset.begin()->second->model_file_bytes == 0) continue;
-      out << fmt::format("{:<7} {:<{}}", chunk_label(r, report), r.codec, codec_w);
-      for (const auto& ds : report.datasets) {
-        auto it = r.by_dataset.find(ds.label);
-        out << fmt::format(" {:>{}}", it == r.by_dataset.end() ? std::string("-")
-                                                                 : fmt::format("{:.2f}", 100.0 * it->second->file_adjusted_rate()),
-                           col_w);
-      }
-      out << "\n";
-    }
-  }
+  extra_section(out, rows, report, codec_w, col_w,
+                "Model rows adjusted by the weights file's real size in % ((compressed + file) / original)",
+                [](const Measurement& m) { return m.model_file_bytes > 0; },
+                [](const Measurement& m) { return m.file_adjusted_rate(); });
+  extra_section(out, rows, report, codec_w, col_w,
+                "The paper's accounting of the 7-bit protocol in % (the model's code x 8/7; the rates above are "
+                "true sizes, dropped bits coded)",
+                [](const Measurement& m) { return m.has_paper; }, [](const Measurement& m) { return m.paper_rate(); });
 
   out << "\nData sets\n";
   for (const auto& ds : report.datasets) {

@@ -199,6 +199,44 @@ TEST(BenchRunner, ModelRowsCarryParametersAndTheFileSize) {
   EXPECT_NE(format_table(r).find("weights file's real size"), std::string::npos);
 }
 
+TEST(BenchRunner, LmRowsAreChunkedOnlyAndTheProtocolRowHasThePapersAccounting) {
+  auto o = random_options(3 * 2048, {"lm:order1", "lm7:order1", "gzip"});
+  BenchReport r = run_bench(o);  // whole rows asked for: only gzip gets one
+  ASSERT_EQ(r.measurements.size(), 4u);
+  int whole = 0;
+  for (const auto& m : r.measurements) {
+    if (m.chunking == Chunking::whole) {
+      ++whole;
+      EXPECT_EQ(m.codec, "gzip") << "lm codecs code 2048-byte chunks: a whole row would repeat the chunked one";
+    }
+  }
+  EXPECT_EQ(whole, 1);
+  const Measurement* lm7 = nullptr;
+  for (const auto& m : r.measurements) {
+    if (m.codec == "lm7:order1") lm7 = &m;
+    if (m.codec != "lm7:order1") EXPECT_FALSE(m.has_paper) << m.codec;
+  }
+  ASSERT_TRUE(lm7);
+  EXPECT_TRUE(lm7->has_paper);
+  EXPECT_TRUE(lm7->verified);
+  // Random data: the dropped low bits are incompressible, so the true rate exceeds the paper's 8/7.
+  EXPECT_GT(lm7->paper_rate(), 0.5);
+  EXPECT_GT(lm7->rate(), lm7->paper_rate() - 0.02);
+  const std::string table = format_table(r);
+  EXPECT_NE(table.find("paper's accounting"), std::string::npos) << table;
+  const auto j = nlohmann::json::parse(to_json(r));
+  bool found = false;
+  for (const auto& m : j["measurements"]) {
+    if (m["codec"] == "lm7:order1") {
+      found = true;
+      EXPECT_NEAR(m["paper_rate"].get<double>(), lm7->paper_rate(), 1e-12);
+    } else {
+      EXPECT_TRUE(m["paper_rate"].is_null());
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
 TEST(BenchRunner, ReportSaysWhichAudioWasResampledOrMixed) {
   test::TempDir tmp;
   const auto path = tmp / "stereo44k.wav";

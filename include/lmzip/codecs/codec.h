@@ -7,7 +7,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "lmzip/bytes.h"
 
@@ -39,6 +42,20 @@ class Codec {
   // Size in bytes of the model's weights file as shipped (0 for classical codecs and built-in
   // models), for a second adjusted rate that counts the real file instead of 2 bytes/parameter.
   virtual std::uint64_t model_file_bytes() const { return 0; }
+
+  // The form of this codec for data of kind `modality` ("text", "image", "audio", "random"), or
+  // nullptr when it codes every kind alike (all but the paper's 7-bit protocol, "lm7:MODEL").
+  // The bench asks once per data set.
+  virtual std::unique_ptr<Codec> for_modality(std::string_view /*modality*/) const { return nullptr; }
+
+  // True for codecs that cut whatever they are given into their own fixed chunks (lmzip's own
+  // compressor, 2048-byte chunks): a "whole stream" row would repeat the chunked one, so the
+  // bench measures only the chunked row.
+  virtual bool codes_in_chunks() const { return false; }
+
+  // The paper's accounting of a compressed block where it differs from the true size (the
+  // 7-bit protocol: the model's code x 8/7); nullopt for every other codec.
+  virtual std::optional<double> paper_bytes(ByteView /*packed*/) const { return std::nullopt; }
 };
 
 }  // namespace lmzip::codecs

@@ -7,6 +7,9 @@
 // (the size of compressing one zero byte) is counted once for the whole data set:
 //   compressed = sum of chunk sizes - (chunks - 1) x H.
 // Whole rows compress the data set's prepared bytes (all chunks, in order) as one stream.
+// paper rate    = the paper's own accounting where a codec has one (the 7-bit protocol of
+//                 "lm7:MODEL": the model's code x 8/7, its header counted once like H), beside
+//                 the true rate, which also counts the dropped bits' code.
 #pragma once
 
 #include <cstdint>
@@ -33,12 +36,16 @@ struct Measurement {
   double compress_seconds = 0;         // wall time inside compress(), one thread
   double decompress_seconds = 0;       // wall time inside decompress(), 0 if not verified
   bool verified = false;               // every block decoded and compared equal
+  bool has_paper = false;              // the codec has a paper accounting (Codec::paper_bytes)
+  double paper_bytes_sum = 0;          // sum of paper_bytes() of every block
+  double paper_header_bytes = 0;       // paper_bytes() of H's block (chunked only)
 
   // coded_bytes_sum - (chunks - 1) x H for chunked rows, coded_bytes_sum for whole rows.
   std::uint64_t compressed_bytes() const;
   double rate() const;           // compressed / raw; 0 when raw is 0
   double adjusted_rate() const;  // (compressed + 2 x parameters) / raw
   double file_adjusted_rate() const;  // (compressed + model file bytes) / raw
+  double paper_rate() const;     // (paper_bytes_sum - (chunks - 1) x paper H) / raw; 0 without one
   double compress_mb_per_s() const;    // raw bytes / 1e6 / compress_seconds
   double decompress_mb_per_s() const;  // 0 if not verified
 };
