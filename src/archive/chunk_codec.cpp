@@ -15,18 +15,24 @@ namespace {
               std::to_string(precision_bits) + " as the archive's precision requires");
 }
 
-// Decodes raw.size() symbols of `coded` into `out` with the incremental path.
+// The check every table passes before it codes a symbol: total 2^precision_bits.
+model::ModelSession::TableCheck table_check(unsigned precision_bits, const ChunkPlace& place) {
+  const std::uint32_t total = std::uint32_t{1} << precision_bits;
+  return [total, precision_bits, &place](const coding::FrequencyTable& table) {
+    if (table.size() == 0 || table.total() != total) bad_total(place, table.size() == 0 ? 0 : table.total(), precision_bits);
+  };
+}
+
+// Decodes `coded` into `out` (out.size() bytes) through the model's incremental path.
 void decode_symbols(model::ModelSession& session, ByteView coded, unsigned precision_bits, const ChunkPlace& place,
                     std::span<std::uint8_t> out) {
-  const std::uint32_t total = std::uint32_t{1} << precision_bits;
   coding::ArithmeticDecoder dec(coded);
-  session.reset();
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    const coding::FrequencyTable& table = session.next_table();
-    if (table.size() != 256 || table.total() != total) bad_total(place, table.size() == 0 ? 0 : table.total(), precision_bits);
-    const std::uint32_t symbol = dec.decode(table);
-    out[i] = static_cast<std::uint8_t>(symbol);
-    if (i + 1 < out.size()) session.feed(out[i]);
+  try {
+    session.decode_chunk(dec, out, table_check(precision_bits, place));
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    if (what.rfind(place.prefix(), 0) == 0) throw;
+    throw Error(place.prefix() + what);
   }
 }
 
@@ -34,12 +40,8 @@ void decode_symbols(model::ModelSession& session, ByteView coded, unsigned preci
 
 void encode_chunk(model::ModelSession& session, ByteView raw, unsigned precision_bits, bool verify,
                   const ChunkPlace& place, format::FrameHeader& frame, Bytes& payload) {
-  const std::uint32_t total = std::uint32_t{1} << precision_bits;
   coding::ArithmeticEncoder enc;
-  session.tables_for_chunk(raw, [&](std::size_t i, const coding::FrequencyTable& table) {
-    if (table.size() != 256 || table.total() != total) bad_total(place, table.size() == 0 ? 0 : table.total(), precision_bits);
-    enc.encode(table, raw[i]);
-  });
+  const bool codable = session.encode_chunk(raw, enc, table_check(precision_bits, place));
   Bytes coded = enc.finish();
   frame.raw_size = static_cast<std::uint32_t>(raw.size());
   frame.checksum = format::low32_xxh64(raw);
@@ -48,7 +50,7 @@ void encode_chunk(model::ModelSession& session, ByteView raw, unsigned precision
   // size field of a short chunk).
   std::size_t size_field = 1;
   for (std::size_t v = coded.size(); v >= 0x80; v >>= 7) ++size_field;
-  if (coded.size() + size_field >= raw.size()) {
+  if (!codable || coded.size() + size_field >= raw.size()) {
     frame.mode = format::kModeStored;
     frame.coded_size = frame.raw_size;
     payload.assign(raw.begin(), raw.end());

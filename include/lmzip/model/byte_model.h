@@ -13,6 +13,7 @@
 #include <string>
 
 #include "lmzip/bytes.h"
+#include "lmzip/coding/arithmetic_coder.h"
 #include "lmzip/coding/frequency_table.h"
 
 namespace lmzip::model {
@@ -41,6 +42,19 @@ class ModelSession {
   // may compute them in one batched pass. Default: the incremental path.
   using TableFn = std::function<void(std::size_t, const coding::FrequencyTable&)>;
   virtual void tables_for_chunk(ByteView chunk, const TableFn& fn);
+
+  // Coding a whole chunk (what the archive calls). `check` sees every table before it is used
+  // (the archive throws from it when a total is not 2^precision). The defaults code one symbol
+  // per byte with the tables above (encode: tables_for_chunk; decode: the incremental path).
+  // A token model (lmzip/model/token_model.h) overrides both: it codes the chunk's tokens, one
+  // table over its vocabulary each, and decodes tokens until out.size() bytes are restored.
+  using TableCheck = std::function<void(const coding::FrequencyTable&)>;
+  // @return false when this model cannot code `chunk` exactly (a token model whose tokenizer
+  // does not give the bytes back); the archive then stores the chunk raw. Byte models: true.
+  virtual bool encode_chunk(ByteView chunk, coding::ArithmeticEncoder& enc, const TableCheck& check);
+  // Fills `out` (the chunk's raw size is known from the frame). @throws lmzip::Error for a
+  // token stream that does not end exactly at out.size() bytes (a corrupt payload).
+  virtual void decode_chunk(coding::ArithmeticDecoder& dec, std::span<std::uint8_t> out, const TableCheck& check);
 };
 
 class ByteModel {
