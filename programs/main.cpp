@@ -14,6 +14,7 @@
 
 #include "bench_command.h"
 #include "compress_command.h"
+#include "figure2_command.h"
 #include "prepare_command.h"
 #include "model_command.h"
 #include "sample_command.h"
@@ -26,7 +27,7 @@ namespace {
 
 // The subcommands; anything else is the compressor's arguments (a file named like a subcommand
 // can be given as ./bench or after --).
-const std::vector<std::string> kSubcommands = {"bench", "prepare", "codecs", "model", "sample", "train"};
+const std::vector<std::string> kSubcommands = {"bench", "prepare", "codecs", "model", "sample", "train", "figure2"};
 
 int run_subcommand(int argc, char** argv) {
   CLI::App app{"lmzip: language models as lossless compressors"};
@@ -38,6 +39,7 @@ int run_subcommand(int argc, char** argv) {
   lmzip::cli::add_model_command(app);
   lmzip::cli::add_sample_command(app);
   lmzip::cli::add_train_command(app);
+  lmzip::cli::add_figure2_command(app);
   auto* list = app.add_subcommand("codecs", "List the compressors lmzip can measure");
   list->callback([] {
     const auto& reg = lmzip::codecs::Registry::builtin();

@@ -1,0 +1,62 @@
+#include "lmzip/eval/figure2.h"
+
+#include <gtest/gtest.h>
+
+#include "lmzip/error.h"
+#include "lmzip/eval/bench.h"
+#include "lmzip/eval/report.h"
+
+namespace lmzip::eval {
+namespace {
+
+std::string report_json() {
+  BenchReport r;
+  r.codecs = {"lm:big", "gzip"};
+  r.verified = true;
+  auto row = [](std::string codec, std::uint64_t params, std::uint64_t coded) {
+    Measurement m;
+    m.codec = std::move(codec);
+    m.dataset = "text";
+    m.chunks = 1;
+    m.raw_bytes = 50'000'000;
+    m.coded_bytes_sum = coded;
+    m.parameters = params;
+    m.verified = true;
+    return m;
+  };
+  r.measurements = {row("lm:big", 3'000'000, 10'000'000), row("gzip", 0, 24'000'000)};
+  Measurement whole = row("gzip", 0, 1);
+  whole.chunking = Chunking::whole;
+  r.measurements.push_back(whole);  // whole rows are not Figure 2 points
+  return to_json(r);
+}
+
+TEST(Figure2, AdjustedRateIsRawPlusTwoBytesPerParameterOverTheDataSize) {
+  const auto pts = figure2_points(report_json(), "text");
+  ASSERT_EQ(pts.size(), 6u);  // 2 chunked rows x 3 sizes
+  EXPECT_EQ(pts[0].codec, "lm:big");
+  EXPECT_EQ(pts[0].data_bytes, 10'000'000u);
+  EXPECT_DOUBLE_EQ(pts[0].raw_rate, 0.2);
+  EXPECT_DOUBLE_EQ(pts[0].adjusted_rate, 0.2 + 0.6);  // 6 MB of weights on 10 MB of data
+  EXPECT_FALSE(pts[0].extrapolated);
+  EXPECT_DOUBLE_EQ(pts[2].adjusted_rate, 0.2 + 0.006);  // 1 GB
+  EXPECT_TRUE(pts[2].extrapolated) << "1 GB > the 50 MB measured";
+  EXPECT_DOUBLE_EQ(pts[4].adjusted_rate, 0.48) << "no parameters: adjusted = raw";
+  const std::string table = figure2_table(pts);
+  EXPECT_NE(table.find("lm:big\t3000000\t1000000000\t20.0000\t20.6000\t50000000\tyes"), std::string::npos) << table;
+  EXPECT_NE(figure2_gnuplot_script("t.tsv", "f.png", "x").find("set output 'f.png'"), std::string::npos);
+}
+
+TEST(Figure2, UnknownDataSetAndForeignJsonAreErrors) {
+  try {
+    figure2_points(report_json(), "audio");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("text"), std::string::npos) << "lists the known data sets: " << e.what();
+  }
+  EXPECT_THROW(figure2_points("{\"schema\": \"other\"}", "text"), Error);
+  EXPECT_THROW(figure2_points("not json", "text"), Error);
+}
+
+}  // namespace
+}  // namespace lmzip::eval
