@@ -95,7 +95,8 @@ void add_bench_command(CLI::App& app) {
   auto args = std::make_shared<BenchArgs>();
   auto* cmd = app.add_subcommand("bench", "Measure compressors on data sets, as the paper's Table 1");
   cmd->add_option("--data", args->data,
-                  "Data set: text=PATH, image=PATH, audio=PATH (files or folders, comma-separated), random=N[:SEED]")
+                  "Data set: text=PATH, image=PATH, audio=PATH (files or folders, comma-separated), random=N[:SEED]; "
+                  "MODALITY:LABEL=... names its column")
       ->required()
       ->take_all();
   cmd->add_option("--codecs", args->codecs, "Comma-separated codec names (default: the default set; see `lmzip codecs`)");

@@ -70,8 +70,14 @@ DatasetSpec parse_dataset_arg(std::string_view arg) {
                 "': expected MODALITY=PATH[,PATH...] or random=N[:SEED]");
   }
   DatasetSpec spec;
-  spec.modality = parse_modality(arg.substr(0, eq));
+  std::string_view key = arg.substr(0, eq);
+  const auto label_colon = key.find(':');
+  spec.modality = parse_modality(key.substr(0, label_colon));
   spec.label = std::string(to_string(spec.modality));
+  if (label_colon != std::string_view::npos) {
+    spec.label = std::string(key.substr(label_colon + 1));
+    if (spec.label.empty()) throw Error("bad --data argument '" + std::string(arg) + "': empty label after ':'");
+  }
   std::string_view rest = arg.substr(eq + 1);
 
   if (spec.modality == Modality::random) {

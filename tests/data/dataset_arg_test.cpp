@@ -33,6 +33,13 @@ TEST(DatasetArg, PathsAndLabel) {
   EXPECT_EQ(b.paths[2], "x=y.png");  // only the first '=' separates the modality
 
   EXPECT_EQ(parse_dataset_arg("audio=a.wav").modality, Modality::audio);
+
+  const DatasetSpec c = parse_dataset_arg("text:wikitext2=w/test.txt");
+  EXPECT_EQ(c.modality, Modality::text);
+  EXPECT_EQ(c.label, "wikitext2");
+  EXPECT_EQ(c.paths, std::vector<std::filesystem::path>{"w/test.txt"});
+  EXPECT_THROW(parse_dataset_arg("text:=a.txt"), Error) << "an empty label";
+  EXPECT_THROW(parse_dataset_arg("texts:x=a.txt"), Error) << "the modality is still checked";
 }
 
 TEST(DatasetArg, RandomCountsAndSeeds) {

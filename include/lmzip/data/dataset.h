@@ -51,7 +51,8 @@ struct DatasetSpec {
 
 // Parses a --data argument: "text=PATH[,PATH...]", "image=PATH", "audio=PATH", "random=N"
 // (N bytes; suffixes k, M, G = 10^3, 10^6, 10^9 and Ki, Mi, Gi = 2^10, 2^20, 2^30).
-// "random=N:SEED" sets the seed (default 0).
+// "random=N:SEED" sets the seed (default 0). "MODALITY:LABEL=..." names the data set LABEL in
+// reports (default: the modality), e.g. "text:wikitext2=test.txt".
 // @throws lmzip::Error on a malformed argument or unknown modality.
 DatasetSpec parse_dataset_arg(std::string_view arg);
 
