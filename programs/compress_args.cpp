@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "lmzip/archive/defaults.h"
+#include "lmzip/model/open_model.h"
 
 namespace lmzip::cli {
 
@@ -49,6 +50,7 @@ CompressArgs parse_compress_args(const std::vector<std::string>& args) {
     else if (name == "o" || name == "output") a.output = value();
     else if (name == "T" || name == "threads") a.threads = static_cast<unsigned>(parse_number("-T", value(), 4096));
     else if (name == "m" || name == "model") a.model = value();
+    else if (name == "tokenizer") a.tokenizer = value();
     else if (name == "v" || name == "verbose") a.verbosity = std::max(a.verbosity, 1) + 1;
     else if (name == "q" || name == "quiet") a.verbosity = 0;
     else if (name == "verify") a.verify = true;
@@ -60,7 +62,8 @@ CompressArgs parse_compress_args(const std::vector<std::string>& args) {
     else throw UsageError("unknown option '" + std::string(name.size() == 1 ? "-" : "--") + name + "'");
   };
   auto takes_value = [](const std::string& n) {
-    return n == "o" || n == "output" || n == "T" || n == "threads" || n == "m" || n == "model" || n == "chunk-size";
+    return n == "o" || n == "output" || n == "T" || n == "threads" || n == "m" || n == "model" || n == "chunk-size" ||
+           n == "tokenizer";
   };
 
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -97,6 +100,16 @@ CompressArgs parse_compress_args(const std::vector<std::string>& args) {
   return a;
 }
 
+namespace {
+
+std::string builtin_list() {
+  std::string s;
+  for (const auto& n : model::builtin_model_names()) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+}  // namespace
+
 std::string compress_usage() {
   return std::string("Usage: lmzip [OPTION]... [FILE]...\n"
          "Compress or decompress FILEs with a language model (by default, compress FILE to FILE.lmz).\n"
@@ -112,9 +125,11 @@ std::string compress_usage() {
          "  -c, --stdout         write to standard output\n"
          "  -o, --output=FILE    write to FILE (one input only)\n"
          "  -T, --threads=N      use N threads (0: one per hardware thread; the default)\n"
-         "  -m, --model=MODEL    model: order0, order1, order2 or a model file (compress default: " +
-         std::string(archive::kDefaultModel) + ";\n"
+         "  -m, --model=MODEL    model: " + builtin_list() + ", an lmzip model file, or a Llama-family\n"
+         "                       model coded as tokens: GGUF, Hugging Face folder, llama2.c .bin\n"
+         "                       (compress default: " + std::string(archive::kDefaultModel) + ";\n"
          "                       decompress default: the model the archive names, if built in)\n"
+         "      --tokenizer=FILE the tokenizer of a token model that does not carry its own\n"
          "      --chunk-size=N   bytes per independently coded chunk (default 2048; K and M suffixes)\n"
          "      --verify         decode the result again after compressing and compare\n"
          "  -v, --verbose        report ratio and speed per file; with -l, every header field\n"
@@ -122,7 +137,7 @@ std::string compress_usage() {
          "  -h, --help           this help\n"
          "  -V, --version        lmzip's version\n"
          "\n"
-         "Other commands: lmzip bench, prepare, codecs, model, sample, train (see lmzip COMMAND --help).\n"
+         "Other commands: lmzip bench, prepare, codecs, model, sample, train, figure2 (see lmzip COMMAND --help).\n"
          "Exit status: 0 on success, 1 if any error occurred.\n");
 }
 

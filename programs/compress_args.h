@@ -23,6 +23,7 @@ struct CompressArgs {
   std::optional<std::string> output;
   unsigned threads = 0;  // 0: one per hardware thread
   std::optional<std::string> model;
+  std::optional<std::string> tokenizer;  // --tokenizer, for token models
   int verbosity = 1;     // 0 with -q, 2+ with -v
   bool verify = false;
   std::uint32_t chunk_size = 0;  // 0: the default

@@ -146,7 +146,7 @@ class Compressor {
   }
 
   const model::ByteModel& compress_model() {
-    if (!model_) model_ = model::open_model(args_.model.value_or(std::string(archive::kDefaultModel)));
+    if (!model_) model_ = model::open_model(args_.model.value_or(std::string(archive::kDefaultModel)), open_options());
     return *model_;
   }
 
@@ -227,7 +227,7 @@ class Compressor {
     }
     auto in = open_input(file);
     archive::ArchiveReader reader(*in);
-    const auto m = archive::model_for_archive(reader.header(), reader.name(), args_.model);
+    const auto m = archive::model_for_archive(reader.header(), reader.name(), args_.model, archive::kDefaultModel, open_options());
     archive::DecompressOptions opt;
     opt.threads = threads_;
     const auto start = Clock::now();
@@ -251,7 +251,7 @@ class Compressor {
     refuse_terminal_input(file);
     auto in = open_input(file);
     archive::ArchiveReader reader(*in);
-    const auto m = archive::model_for_archive(reader.header(), reader.name(), args_.model);
+    const auto m = archive::model_for_archive(reader.header(), reader.name(), args_.model, archive::kDefaultModel, open_options());
     archive::DecompressOptions opt;
     opt.threads = threads_;
     const auto start = Clock::now();
@@ -277,6 +277,12 @@ class Compressor {
   ListReport report_;
   ProgressLine progress_;
   std::shared_ptr<const model::ByteModel> model_;
+
+  model::OpenOptions open_options() const {
+    model::OpenOptions o;
+    o.tokenizer = args_.tokenizer;
+    return o;
+  }
   bool failed_ = false;
 };
 

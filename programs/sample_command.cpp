@@ -21,10 +21,13 @@ struct SampleArgs {
   double temperature = 1.0;
   std::uint64_t seed = 0;
   std::string output;
+  std::string tokenizer;
 };
 
 void run(const SampleArgs& a) {
-  auto m = model::open_model(a.model);
+  model::OpenOptions open;
+  if (!a.tokenizer.empty()) open.tokenizer = a.tokenizer;
+  auto m = model::open_model(a.model, open);
   model::SampleOptions o;
   o.count = a.count;
   o.temperature = a.temperature;
@@ -43,9 +46,10 @@ void run(const SampleArgs& a) {
 void add_sample_command(CLI::App& app) {
   auto args = std::make_shared<SampleArgs>();
   auto* cmd = app.add_subcommand("sample", "Generate bytes from a model (a compressor as a generative model)");
-  cmd->add_option("-m,--model", args->model, "Model: a built-in name or a model file");
+  cmd->add_option("-m,--model", args->model, "Model: a built-in name, a model file, or a token model (GGUF, Hugging Face, llama2.c)");
+  cmd->add_option("--tokenizer", args->tokenizer, "Tokenizer file of a token model that does not carry one");
   cmd->add_option("--prompt", args->prompt, "Text the continuation starts from");
-  cmd->add_option("-n", args->count, "Bytes to generate");
+  cmd->add_option("-n", args->count, "Bytes to generate (tokens, for a token model)");
   cmd->add_option("--temperature", args->temperature, "0 = greedy; 1 = the model's own distribution")
       ->check(CLI::Range(0.0, 100.0));
   cmd->add_option("--seed", args->seed, "Seed of the portable random generator");

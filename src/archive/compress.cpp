@@ -16,6 +16,7 @@ namespace {
 
 // The model's table total, from its first table: must be 2^16 .. 2^24.
 unsigned probe_precision(model::ModelSession& session, const std::string& model_name) {
+  if (const auto bits = session.fixed_precision_bits()) return *bits;
   session.reset();
   const coding::FrequencyTable& table = session.next_table();
   const std::uint32_t total = table.size() == 0 ? 0 : table.total();

@@ -43,9 +43,9 @@ void check_model(const ArchiveHeader& header, const model::ByteModel& model, con
 
 std::shared_ptr<const model::ByteModel> model_for_archive(const ArchiveHeader& header, const std::string& archive_name,
                                                           const std::optional<std::string>& spec,
-                                                          std::string_view default_spec) {
+                                                          std::string_view default_spec, const model::OpenOptions& open) {
   if (spec) {
-    auto m = model::open_model(*spec);
+    auto m = model::open_model(*spec, open);
     check_model(header, *m, archive_name);
     return m;
   }

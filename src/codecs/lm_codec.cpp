@@ -3,7 +3,8 @@
 // the classical codecs. A block is compressed as one archive of 2048-byte chunks (one chunk when
 // the bench gives it a 2048-byte chunk), on one thread so that throughput is per core; the
 // archive's fixed header is the H that chunked rows count once. parameter_count() gives the
-// model's parameters for the paper's adjusted rate.
+// model's parameters for the paper's adjusted rate. A token model that needs a separate tokenizer
+// is named "lm:MODEL@TOKENIZER" (e.g. lm:stories260K.bin@tok512.bin).
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -21,8 +22,8 @@ namespace {
 
 class LmCodec final : public Codec {
  public:
-  LmCodec(std::string spec, std::shared_ptr<const model::ByteModel> model)
-      : spec_(std::move(spec)), model_(std::move(model)), identity_(model_->identity()) {}
+  LmCodec(std::string spec, std::string model_path, std::shared_ptr<const model::ByteModel> model)
+      : spec_(std::move(spec)), model_path_(std::move(model_path)), model_(std::move(model)), identity_(model_->identity()) {}
 
   std::string name() const override { return "lm:" + spec_; }
 
@@ -47,12 +48,13 @@ class LmCodec final : public Codec {
 
   std::uint64_t model_file_bytes() const override {
     std::error_code ec;
-    const auto size = std::filesystem::file_size(spec_, ec);  // built-in names are not files
+    const auto size = std::filesystem::file_size(model_path_, ec);  // built-in names and folders are not files
     return ec ? 0 : static_cast<std::uint64_t>(size);
   }
 
  private:
   std::string spec_;
+  std::string model_path_;
   std::shared_ptr<const model::ByteModel> model_;
   model::ModelIdentity identity_;
 };
@@ -60,8 +62,13 @@ class LmCodec final : public Codec {
 }  // namespace
 
 std::unique_ptr<Codec> make_lm_codec(std::string_view model) {
-  std::string spec(model);
-  return std::make_unique<LmCodec>(spec, model::open_model(spec));
+  std::string spec(model), path(model);
+  model::OpenOptions open;
+  if (const auto at = spec.rfind('@'); at != std::string::npos && at > 0) {
+    path = spec.substr(0, at);
+    open.tokenizer = spec.substr(at + 1);
+  }
+  return std::make_unique<LmCodec>(spec, path, model::open_model(path, open));
 }
 
 }  // namespace lmzip::codecs

@@ -30,6 +30,7 @@
 #include "lmzip/archive/stream.h"
 #include "lmzip/bytes.h"
 #include "lmzip/model/byte_model.h"
+#include "lmzip/model/open_model.h"
 
 namespace lmzip::archive {
 
@@ -127,7 +128,8 @@ void check_model(const ArchiveHeader& header, const model::ByteModel& model, con
 std::shared_ptr<const model::ByteModel> model_for_archive(const ArchiveHeader& header,
                                                           const std::string& archive_name,
                                                           const std::optional<std::string>& spec,
-                                                          std::string_view default_spec = kDefaultModel);
+                                                          std::string_view default_spec = kDefaultModel,
+                                                          const model::OpenOptions& open = {});
 
 // In-memory conveniences (tests, small data).
 Bytes compress_bytes(const model::ByteModel& model, ByteView input, const CompressOptions& options = {});

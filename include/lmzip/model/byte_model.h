@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "lmzip/bytes.h"
@@ -49,6 +50,9 @@ class ModelSession {
   // A token model (lmzip/model/token_model.h) overrides both: it codes the chunk's tokens, one
   // table over its vocabulary each, and decodes tokens until out.size() bytes are restored.
   using TableCheck = std::function<void(const coding::FrequencyTable&)>;
+  // The precision of the tables, when the model fixes it (a token model: 24); otherwise nullopt
+  // and the archive learns it from the first byte table.
+  virtual std::optional<unsigned> fixed_precision_bits() const { return std::nullopt; }
   // @return false when this model cannot code `chunk` exactly (a token model whose tokenizer
   // does not give the bytes back); the archive then stores the chunk raw. Byte models: true.
   virtual bool encode_chunk(ByteView chunk, coding::ArithmeticEncoder& enc, const TableCheck& check);

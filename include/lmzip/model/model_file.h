@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lmzip/bytes.h"
 #include "lmzip/model/config.h"
 #include "lmzip/model/weights.h"
 
@@ -35,6 +36,9 @@ class ModelFile {
   // their shapes and dtype F32, finite values; hashes the whole file.
   // @throws lmzip::Error naming the file, and the tensor or metadata key at fault.
   explicit ModelFile(const std::filesystem::path& path);
+  // The same checks on a file image in memory that outlives the object (the model embedded in
+  // the program); `label` names it in errors and is path().
+  ModelFile(ByteView image, const std::string& label);
   ~ModelFile();
   ModelFile(ModelFile&&) noexcept;
   ModelFile& operator=(ModelFile&&) noexcept;
@@ -56,6 +60,8 @@ class ModelFile {
   std::string name_;
   std::string sha256_;
   std::uint64_t file_size_ = 0;
+
+  void check_and_point(const std::string& label);
 };
 
 // Weights in one owned float buffer (llm.c style: one allocation carved into the tensors, in the

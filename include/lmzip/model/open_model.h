@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,11 +11,19 @@
 
 namespace lmzip::model {
 
-// Opens the model named by `spec`: a built-in model name (see builtin_model_names()) or the path
-// of a model file (safetensors byte transformer). The returned model is immutable and may be
-// shared by threads; each thread makes its own session.
-// @throws lmzip::Error naming the spec (unknown name, unreadable or malformed file).
-std::shared_ptr<const ByteModel> open_model(std::string_view spec);
+struct OpenOptions {
+  // The tokenizer file of a token model (lmzip/model/token_model.h) whose file does not carry
+  // one, e.g. a llama2.c checkpoint's tok*.bin.
+  std::optional<std::string> tokenizer;
+};
+
+// Opens the model named by `spec`: a built-in model name (see builtin_model_names()), the path
+// of an lmzip byte-transformer file (safetensors, docs/model.md), or a Llama-family model coded
+// as tokens (GGUF, a Hugging Face folder or config.json, a llama2.c checkpoint: token_model.h).
+// The returned model is immutable and may be shared by threads; each thread makes its own session.
+// @throws lmzip::Error naming the spec (unknown name, unreadable or malformed file, a tokenizer
+//         given for a byte model).
+std::shared_ptr<const ByteModel> open_model(std::string_view spec, const OpenOptions& options = {});
 
 std::vector<std::string> builtin_model_names();
 

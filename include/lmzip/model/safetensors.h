@@ -83,6 +83,9 @@ class SafetensorsFile {
  public:
   // @throws lmzip::Error naming the file (unreadable) or the file and tensor (malformed).
   explicit SafetensorsFile(const std::filesystem::path& path);
+  // The same checks on an image already in memory that outlives the object (e.g. a model
+  // embedded in the program); `label` names it in errors and is path().
+  SafetensorsFile(ByteView image, const std::string& label);
   ~SafetensorsFile();
   SafetensorsFile(SafetensorsFile&&) noexcept;
   SafetensorsFile& operator=(SafetensorsFile&&) noexcept;
@@ -98,7 +101,8 @@ class SafetensorsFile {
 
  private:
   std::filesystem::path path_;
-  std::unique_ptr<MappedFile> map_;
+  std::unique_ptr<MappedFile> map_;  // null for an in-memory image
+  ByteView image_;                   // the whole file
   SafetensorsContents contents_;
 };
 

@@ -18,7 +18,8 @@ struct SampleOptions {
   std::uint64_t seed = 0;
 };
 
-// Feeds `prompt`, then generates `count` bytes. Temperature T != 1 reweights the table's
+// Feeds `prompt`, then generates `count` bytes (a token model (token_model.h): `count` tokens, at
+// most, stopping at its start token or EOS; greedy = the largest logit). Temperature T != 1 reweights the table's
 // frequencies f as f^(1/T) in double precision (only sampling uses this, never coding).
 // @throws lmzip::Error if prompt + count exceeds the model's context, or temperature < 0.
 Bytes sample(const ByteModel& model, ByteView prompt, const SampleOptions& options);

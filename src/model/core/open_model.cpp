@@ -9,8 +9,23 @@
 #include "lmzip/model/adaptive.h"
 #include "lmzip/model/int8/int8_transformer.h"
 #include "lmzip/model/model_file.h"
+#include "lmzip/model/token_model.h"
 
 namespace lmzip::model {
+
+namespace {
+
+// The transformer of a checked model file, run by the int8 engine (which copies what it needs).
+std::shared_ptr<const ByteModel> transformer_of(const ModelFile& file) {
+  ModelIdentity id;
+  id.name = file.name();
+  id.sha256 = file.sha256();
+  if (id.name.size() > 255) id.name.resize(255);  // the archive stores at most 255 bytes
+  id.parameters = file.config().parameter_count();
+  return std::make_shared<int8::Int8Transformer>(file.weights(), id);
+}
+
+}  // namespace
 
 std::vector<std::string> builtin_model_names() {
   std::vector<std::string> names;
@@ -18,9 +33,15 @@ std::vector<std::string> builtin_model_names() {
   return names;
 }
 
-std::shared_ptr<const ByteModel> open_model(std::string_view spec) {
+std::shared_ptr<const ByteModel> open_model(std::string_view spec, const OpenOptions& options) {
+  auto byte_model = [&](std::shared_ptr<const ByteModel> m) {
+    if (options.tokenizer) {
+      throw Error(std::string(spec) + ": is a byte model; --tokenizer applies to token models (GGUF, Hugging Face, llama2.c)");
+    }
+    return m;
+  };
   for (int k = 0; k <= AdaptiveOrderModel::kMaxOrder; ++k) {
-    if (spec == AdaptiveOrderModel::builtin_name(k)) return std::make_shared<AdaptiveOrderModel>(k);
+    if (spec == AdaptiveOrderModel::builtin_name(k)) return byte_model(std::make_shared<AdaptiveOrderModel>(k));
   }
   const std::string path(spec);
   std::error_code ec;
@@ -30,14 +51,13 @@ std::shared_ptr<const ByteModel> open_model(std::string_view spec) {
     throw Error((path.empty() ? std::string("(empty model name)") : path) +
                 ": no such model (built-in models: " + names + "; or the path of a model file)");
   }
+  if (looks_like_token_model(path)) {
+    std::optional<std::filesystem::path> tok;
+    if (options.tokenizer) tok = *options.tokenizer;
+    return open_token_model(path, tok);
+  }
   // A transformer file: the engine copies (quantises) what it needs, so the mapping can go.
-  ModelFile file(path);
-  ModelIdentity id;
-  id.name = file.name();
-  id.sha256 = file.sha256();
-  if (id.name.size() > 255) id.name.resize(255);  // the archive stores at most 255 bytes
-  id.parameters = file.config().parameter_count();
-  return std::make_shared<int8::Int8Transformer>(file.weights(), id);
+  return byte_model(transformer_of(ModelFile(path)));
 }
 
 }  // namespace lmzip::model

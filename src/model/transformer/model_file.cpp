@@ -74,8 +74,16 @@ void check_finite(const float* p, std::uint64_t n, const std::string& label, con
 }  // namespace
 
 ModelFile::ModelFile(const std::filesystem::path& path) : path_(path) {
-  const std::string label = path.string();
   file_ = std::make_unique<SafetensorsFile>(path);
+  check_and_point(path.string());
+}
+
+ModelFile::ModelFile(ByteView image, const std::string& label) : path_(label) {
+  file_ = std::make_unique<SafetensorsFile>(image, label);
+  check_and_point(label);
+}
+
+void ModelFile::check_and_point(const std::string& label) {
   const Config config = read_config(*file_, label);
   const std::vector<TensorSpec> specs = tensor_specs(config);
   check_tensors(*file_, specs, label);
@@ -104,7 +112,7 @@ ModelFile::ModelFile(const std::filesystem::path& path) : path_(path) {
 
   const auto& meta = file_->metadata();
   auto name = meta.find("name");
-  name_ = name != meta.end() ? name->second : path.stem().string();
+  name_ = name != meta.end() ? name->second : path_.stem().string();
   sha256_ = sha256_hex(file_->bytes());
   file_size_ = file_->bytes().size();
 }

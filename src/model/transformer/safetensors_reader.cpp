@@ -199,12 +199,18 @@ SafetensorsContents parse_safetensors(ByteView file, const std::string& label) {
 }
 
 SafetensorsFile::SafetensorsFile(const std::filesystem::path& path)
-    : path_(path), map_(std::make_unique<MappedFile>(path)), contents_(parse_safetensors(map_->bytes(), path.string())) {}
+    : path_(path),
+      map_(std::make_unique<MappedFile>(path)),
+      image_(map_->bytes()),
+      contents_(parse_safetensors(image_, path.string())) {}
+
+SafetensorsFile::SafetensorsFile(ByteView image, const std::string& label)
+    : path_(label), image_(image), contents_(parse_safetensors(image_, label)) {}
 
 SafetensorsFile::~SafetensorsFile() = default;
 SafetensorsFile::SafetensorsFile(SafetensorsFile&&) noexcept = default;
 SafetensorsFile& SafetensorsFile::operator=(SafetensorsFile&&) noexcept = default;
 
-ByteView SafetensorsFile::bytes() const { return map_ ? map_->bytes() : ByteView{}; }
+ByteView SafetensorsFile::bytes() const { return image_; }
 
 }  // namespace lmzip::model
