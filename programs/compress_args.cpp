@@ -137,7 +137,7 @@ std::string compress_usage() {
          "  -h, --help           this help\n"
          "  -V, --version        lmzip's version\n"
          "\n"
-         "Other commands: lmzip bench, prepare, codecs, model, sample, train, figure2 (see lmzip COMMAND --help).\n"
+         "Other commands: lmzip bench, prepare, codecs, model, sample, train, figure2, tokenize (see lmzip COMMAND --help).\n"
          "Exit status: 0 on success, 1 if any error occurred.\n");
 }
 

@@ -15,6 +15,7 @@
 #include "bench_command.h"
 #include "compress_command.h"
 #include "figure2_command.h"
+#include "tokenize_command.h"
 #include "prepare_command.h"
 #include "model_command.h"
 #include "sample_command.h"
@@ -27,7 +28,7 @@ namespace {
 
 // The subcommands; anything else is the compressor's arguments (a file named like a subcommand
 // can be given as ./bench or after --).
-const std::vector<std::string> kSubcommands = {"bench", "prepare", "codecs", "model", "sample", "train", "figure2"};
+const std::vector<std::string> kSubcommands = {"bench", "prepare", "codecs", "model", "sample", "train", "figure2", "tokenize"};
 
 int run_subcommand(int argc, char** argv) {
   CLI::App app{"lmzip: language models as lossless compressors"};
@@ -40,6 +41,7 @@ int run_subcommand(int argc, char** argv) {
   lmzip::cli::add_sample_command(app);
   lmzip::cli::add_train_command(app);
   lmzip::cli::add_figure2_command(app);
+  lmzip::cli::add_tokenize_command(app);
   auto* list = app.add_subcommand("codecs", "List the compressors lmzip can measure");
   list->callback([] {
     const auto& reg = lmzip::codecs::Registry::builtin();
