@@ -1,8 +1,7 @@
-// An output that appears only when complete: bytes go to a temporary file beside the
-// destination, renamed over it by commit(). Until then the temporary file is registered with
-// signal_cleanup.h, so an error (the destructor) or Ctrl-C (the signal handler) removes it and
-// leaves no partial output. Like lmzip::AtomicFile (common/file_io.h), plus the path the signal
-// handler needs, buffering, and the input's permissions and modification time.
+// An output that appears only when complete: a buffered lmzip::AtomicFile (common/file_io.h)
+// whose temporary file is registered with signal_cleanup.h while it exists, so an error (the
+// destructor) or Ctrl-C (the signal handler) removes it and leaves no partial output; commit()
+// gives the result the input's permissions and times, as gzip does.
 #pragma once
 
 #include <filesystem>
@@ -12,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "lmzip/archive/stream.h"
+#include "lmzip/common/file_io.h"
 
 namespace lmzip::cli {
 
@@ -26,15 +26,13 @@ class OutputFile final : public archive::ByteSink {
   void write(ByteView bytes) override;
   // Writes out the buffer (before reading the temporary file back).
   void flush();
-  const std::string& temp_path() const { return temp_; }
+  const std::string& temp_path() const { return file_->temp_path(); }
   // Flushes, applies `like`'s permission bits and times (else 0666 & ~umask), syncs and renames.
   // @throws lmzip::Error naming the destination.
   void commit(const std::optional<struct stat>& like);
 
  private:
-  std::filesystem::path destination_;
-  std::string temp_;
-  int fd_ = -1;
+  std::optional<AtomicFile> file_;
   Bytes buffer_;
 };
 

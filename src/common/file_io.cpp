@@ -31,9 +31,9 @@ namespace {
 
 }  // namespace
 
-AtomicFile::AtomicFile(std::filesystem::path path) : path_(std::move(path)) {
+AtomicFile::AtomicFile(std::filesystem::path path, std::string_view tag) : path_(std::move(path)) {
   std::filesystem::path dir = path_.parent_path().empty() ? std::filesystem::path(".") : path_.parent_path();
-  tmp_ = (dir / ("." + path_.filename().string() + ".tmp-XXXXXX")).string();
+  tmp_ = (dir / ("." + path_.filename().string() + std::string(tag) + "XXXXXX")).string();
   fd_ = ::mkstemp(tmp_.data());
   if (fd_ < 0) fail_errno(path_, "cannot create a temporary file", errno);
 }
@@ -59,10 +59,20 @@ void AtomicFile::write(ByteView bytes) {
   }
 }
 
-void AtomicFile::commit() {
-  const mode_t mask = ::umask(0);  // mkstemp makes 0600; give the usual 0666 & ~umask
-  ::umask(mask);
-  if (::fchmod(fd_, 0666 & ~mask) != 0) fail_errno(path_, "chmod failed", errno);
+void AtomicFile::commit(const CommitOptions& options) {
+  mode_t mode = 0;
+  if (options.mode) {
+    mode = *options.mode;
+  } else {
+    const mode_t mask = ::umask(0);  // mkstemp makes 0600; give the usual 0666 & ~umask
+    ::umask(mask);
+    mode = 0666 & ~mask;
+  }
+  if (options.atime && options.mtime) {
+    const struct timespec times[2] = {*options.atime, *options.mtime};
+    ::futimens(fd_, times);  // best effort, as gzip
+  }
+  if (::fchmod(fd_, mode) != 0) fail_errno(path_, "cannot set permissions", errno);
   if (::fsync(fd_) != 0) fail_errno(path_, "fsync failed", errno);
   int fd = fd_;
   fd_ = -1;

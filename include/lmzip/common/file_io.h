@@ -7,8 +7,11 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
+
+#include <sys/types.h>
 
 #include "lmzip/bytes.h"
 
@@ -26,16 +29,25 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
 // removed and `path` is untouched.
 class AtomicFile {
  public:
+  // The temporary file is ".<file name><tag>XXXXXX" in the destination's folder.
   // @throws lmzip::Error naming the file if the temporary file cannot be created.
-  explicit AtomicFile(std::filesystem::path path);
+  explicit AtomicFile(std::filesystem::path path, std::string_view tag = ".tmp-");
   ~AtomicFile();
   AtomicFile(const AtomicFile&) = delete;
   AtomicFile& operator=(const AtomicFile&) = delete;
 
   // @throws lmzip::Error naming the file (disk full, I/O error).
   void write(ByteView bytes);
-  // Flushes, syncs and renames. @throws lmzip::Error naming the file.
-  void commit();
+  struct CommitOptions {
+    std::optional<mode_t> mode;          // permission bits; default 0666 & ~umask
+    std::optional<struct timespec> atime, mtime;  // set both (best effort) when given
+  };
+  // Sets the mode (and times), syncs, closes and renames. After a failure the temporary file is
+  // gone and the destination untouched. @throws lmzip::Error naming the file.
+  void commit(const CommitOptions& options);
+  void commit() { commit(CommitOptions{}); }
+
+  const std::string& temp_path() const { return tmp_; }
 
  private:
   std::filesystem::path path_;
