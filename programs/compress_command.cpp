@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <thread>
 
@@ -169,6 +170,26 @@ class Compressor {
     }
   }
 
+  // Runs `code` into standard output (dest empty) or into `dest`, which appears only when
+  // complete, with `like`'s permissions and times; `check` sees the finished temporary file first.
+  template <typename Code>
+  archive::ArchiveSummary write_output(
+      const std::optional<std::string>& dest, const std::optional<struct stat>& like, Code code,
+      const std::function<void(const std::string&, const archive::ArchiveSummary&)>& check = {}) {
+    if (!dest) {
+      BufferedFdSink out(STDOUT_FILENO, "(stdout)");
+      const archive::ArchiveSummary s = code(out);
+      out.flush();
+      return s;
+    }
+    OutputFile out(*dest);
+    const archive::ArchiveSummary s = code(out);
+    out.flush();
+    if (check) check(out.temp_path(), s);
+    out.commit(like);
+    return s;
+  }
+
   void compress_one(const std::string& file) {
     const auto in_stat = stat_input(file);
     const bool to_stdout = args_.to_stdout || (file == "-" && !args_.output);
@@ -194,18 +215,12 @@ class Compressor {
     opt.verify = args_.verify;
     const auto start = Clock::now();
     opt.progress = progress_for(in->name(), *in, start);
-    archive::ArchiveSummary s;
-    if (to_stdout) {
-      BufferedFdSink out(STDOUT_FILENO, "(stdout)");
-      s = archive::compress(m, *in, out, opt);
-      out.flush();
-    } else {
-      OutputFile out(dest);
-      s = archive::compress(m, *in, out, opt);
-      out.flush();
-      if (args_.verify) verify_file(out.temp_path(), dest, s);
-      out.commit(in_stat);
-    }
+    const auto s = write_output(
+        to_stdout ? std::nullopt : std::optional(dest), in_stat,
+        [&](archive::ByteSink& out) { return archive::compress(m, *in, out, opt); },
+        [&](const std::string& temp, const archive::ArchiveSummary& made) {
+          if (args_.verify) verify_file(temp, dest, made);
+        });
     if (!to_stdout) remove_input(file);  // --rm never removes an input whose output went to stdout
     report(in->name(), true, s, start);
   }
@@ -232,16 +247,8 @@ class Compressor {
     opt.threads = threads_;
     const auto start = Clock::now();
     opt.progress = progress_for(in->name(), *in, start);
-    archive::ArchiveSummary s;
-    if (to_stdout) {
-      BufferedFdSink out(STDOUT_FILENO, "(stdout)");
-      s = archive::decompress(reader, *m, out, opt);
-      out.flush();
-    } else {
-      OutputFile out(dest);
-      s = archive::decompress(reader, *m, out, opt);
-      out.commit(in_stat);
-    }
+    const auto s = write_output(to_stdout ? std::nullopt : std::optional(dest), in_stat,
+                                [&](archive::ByteSink& out) { return archive::decompress(reader, *m, out, opt); });
     if (!to_stdout) remove_input(file);
     report(in->name(), false, s, start);
   }
