@@ -43,8 +43,16 @@ int run_subcommand(int argc, char** argv) {
   lmzip::cli::add_figure2_command(app);
   lmzip::cli::add_tokenize_command(app);
   auto* list = app.add_subcommand("codecs", "List the compressors lmzip can measure");
+  static bool default_names_only = false;
+  list->add_flag("--default-names", default_names_only, "Print only the default bench set, comma-separated");
   list->callback([] {
     const auto& reg = lmzip::codecs::Registry::builtin();
+    if (default_names_only) {
+      std::string names;
+      for (const auto& n : reg.default_names()) names += (names.empty() ? "" : ",") + n;
+      std::printf("%s\n", names.c_str());
+      return;
+    }
     auto defaults = reg.default_names();
     for (const auto& name : reg.names()) {
       auto codec = reg.create(name);
