@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "lmzip/data/random_source.h"
 #include "lmzip/error.h"
 #include "lmzip/llm/llama.h"
 #include "tensors.h"
@@ -169,34 +170,6 @@ void permute_heads(float* rows, int n_heads, int head_dim, std::size_t cols, boo
   }
 }
 
-// xoshiro256** (Blackman & Vigna), seeded by splitmix64.
-class Xoshiro {
- public:
-  explicit Xoshiro(std::uint64_t seed) {
-    for (auto& v : s_) {
-      seed += 0x9e3779b97f4a7c15ull;
-      std::uint64_t z = seed;
-      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-      z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-      v = z ^ (z >> 31);
-    }
-  }
-  std::uint64_t next() {
-    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9, t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-  }
-
- private:
-  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  std::uint64_t s_[4];
-};
-
 }  // namespace
 
 void permute_to_rotate_half(float* rows, int n_heads, int head_dim, std::size_t cols) {
@@ -211,9 +184,9 @@ LlamaModel random_llama(const LlamaConfig& c, std::uint64_t seed) {
   m.config = c;
   m.source = "random";
   allocate_llama(m, "random_llama");
-  Xoshiro rng(seed);
+  data::RandomSource rng(seed);  // xoshiro256** seeded by splitmix64
   const float a = 0.02f * std::sqrt(3.0f);
-  auto uniform = [&] { return (static_cast<float>(rng.next() >> 40) * 0x1.0p-24f * 2.0f - 1.0f) * a; };
+  auto uniform = [&] { return (static_cast<float>(rng.next_u64() >> 40) * 0x1.0p-24f * 2.0f - 1.0f) * a; };
   for (const detail::TensorSlot& s : detail::tensor_slots(m)) {
     const bool norm = s.shape.size() == 1 && s.hf_name.find("norm") != std::string::npos;
     const std::uint64_t n = s.count();
