@@ -90,15 +90,7 @@ TEST(TokenizerByteBpe, Gpt2MatchesReferenceIds) {
   EXPECT_EQ(tok->vocab_size(), 50257u);
   EXPECT_EQ(tok->bos_id(), 50256);
   EXPECT_EQ(tok->eos_id(), 50256);
-  const auto& strings = fx["strings"];
-  const auto& ref = fx["gpt2_bpe_ids"];
-  ASSERT_EQ(strings.size(), ref.size());
-  for (std::size_t i = 0; i < strings.size(); ++i) {
-    const std::string s = strings[i].get<std::string>();
-    const std::vector<TokenId> want = ref[i].get<std::vector<TokenId>>();
-    EXPECT_EQ(tok->encode(bv(s)), want) << "string " << i << ": " << s.substr(0, 60);
-    EXPECT_EQ(str(tok->decode(want)), s) << "string " << i;
-  }
+  testing::expect_reference_ids(*tok, fx, "gpt2_bpe_ids");
 }
 
 TEST(TokenizerByteBpe, Gpt2IsLosslessOnRandomTextAndBytes) {

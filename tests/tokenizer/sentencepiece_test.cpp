@@ -29,16 +29,7 @@ TEST(TokenizerSentencePiece, Llama2MatchesSentencepieceReferenceIds) {
   EXPECT_EQ(tok->vocab_size(), 32000u);
   EXPECT_EQ(tok->bos_id(), 1);
   EXPECT_EQ(tok->eos_id(), 2);
-  const auto& strings = fx["strings"];
-  const auto& ref = fx["llama2_sentencepiece_ids"];
-  ASSERT_EQ(strings.size(), ref.size());
-  for (std::size_t i = 0; i < strings.size(); ++i) {
-    const std::string s = strings[i].get<std::string>();
-    const std::vector<TokenId> want = ref[i].get<std::vector<TokenId>>();
-    EXPECT_EQ(tok->encode(bv(s)), want) << "string " << i << ": " << s.substr(0, 60);
-    // the reference ids decode back to the string
-    EXPECT_EQ(str(tok->decode(want)), s) << "string " << i;
-  }
+  testing::expect_reference_ids(*tok, fx, "llama2_sentencepiece_ids");
 }
 
 TEST(TokenizerSentencePiece, Llama2IsLosslessOnRandomTextAndBytes) {

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "lmzip/bytes.h"
@@ -77,6 +78,20 @@ inline std::string random_bytes(std::mt19937& rng, std::size_t max_len) {
 inline nlohmann::json reference_fixture(const std::filesystem::path& shared) {
   const Bytes b = test::read_file(shared / "fixtures" / "tokenizer_reference_ids.json");
   return nlohmann::json::parse(b.begin(), b.end());
+}
+
+// Every fixture string encodes to exactly the reference ids under `key`, and those ids decode
+// back to the string.
+inline void expect_reference_ids(const Tokenizer& tok, const nlohmann::json& fx, const char* key) {
+  const auto& strings = fx["strings"];
+  const auto& ref = fx[key];
+  ASSERT_EQ(strings.size(), ref.size());
+  for (std::size_t i = 0; i < strings.size(); ++i) {
+    const std::string s = strings[i].get<std::string>();
+    const std::vector<TokenId> want = ref[i].get<std::vector<TokenId>>();
+    EXPECT_EQ(tok.encode(bv(s)), want) << key << " string " << i << ": " << s.substr(0, 60);
+    EXPECT_EQ(str(tok.decode(want)), s) << key << " string " << i;
+  }
 }
 
 // A minimal protobuf writer (wire format) for hand-made SentencePiece ModelProto files.
