@@ -6,8 +6,12 @@
 
 #include <fmt/format.h>
 
+#include "lmzip/error.h"
+#include "lmzip/llm/llama.h"
 #include "lmzip/model/config.h"
 #include "lmzip/model/model_file.h"
+#include "lmzip/model/open_model.h"
+#include "lmzip/model/token_model.h"
 
 namespace lmzip::cli {
 
@@ -40,7 +44,34 @@ void run_init(const InitArgs& a) {
               static_cast<unsigned long long>(c.parameter_count()), f.sha256().c_str());
 }
 
-void run_info(const std::string& path) {
+// A Llama-family model: its format, shape and identity, and the tokenizer when one is found.
+void run_token_model_info(const std::string& path, const std::string& tokenizer) {
+  const llm::LlamaModel m = llm::load_llama(path);
+  const llm::LlamaConfig& c = m.config;
+  std::printf("file        %s (%s)\n", path.c_str(), m.source.c_str());
+  std::printf("sha256      %s (weights)\n", m.sha256.c_str());
+  std::printf("parameters  %llu\n", static_cast<unsigned long long>(m.parameter_count()));
+  std::printf("config      arch %s, dim %d, hidden %d, layers %d, heads %d, kv heads %d, head dim %d, vocab %d, "
+              "context %d, rope theta %g, rms eps %g%s%s\n",
+              c.arch.c_str(), c.dim, c.hidden_dim, c.n_layers, c.n_heads, c.n_kv_heads, c.head_dim, c.vocab_size,
+              c.max_seq_len, static_cast<double>(c.rope_theta), static_cast<double>(c.rms_eps),
+              c.qkv_bias ? ", qkv bias" : "", c.tied_embeddings ? ", tied embeddings" : "");
+  try {
+    model::OpenOptions o;
+    if (!tokenizer.empty()) o.tokenizer = tokenizer;
+    const auto tm = model::open_model(path, o);
+    const auto* token_model = dynamic_cast<const model::TokenModel*>(tm.get());
+    std::printf("tokenizer   %s, %zu tokens, start token %d, window %d tokens\n",
+                std::string(token_model->tokenizer().kind()).c_str(), token_model->tokenizer().vocab_size(),
+                token_model->start_token(), token_model->window());
+    std::printf("archive id  %s (model + tokenizer, docs/format.md)\n", tm->identity().sha256.c_str());
+  } catch (const Error& e) {
+    std::printf("tokenizer   none usable: %s\n", e.what());
+  }
+}
+
+void run_info(const std::string& path, const std::string& tokenizer) {
+  if (model::looks_like_token_model(path)) return run_token_model_info(path, tokenizer);
   model::ModelFile f(path);
   const model::Config& c = f.config();
   std::printf("file        %s (%llu bytes)\n", path.c_str(), static_cast<unsigned long long>(f.file_size()));
@@ -69,9 +100,11 @@ void add_model_command(CLI::App& app) {
   i->callback([init] { run_init(*init); });
 
   auto path = std::make_shared<std::string>();
+  auto tokenizer = std::make_shared<std::string>();
   auto* info = cmd->add_subcommand("info", "Print a model file's name, config, parameter count and SHA-256");
-  info->add_option("file", *path, "Model file")->required();
-  info->callback([path] { run_info(*path); });
+  info->add_option("file", *path, "Model file (lmzip safetensors, GGUF, Hugging Face folder, llama2.c)")->required();
+  info->add_option("--tokenizer", *tokenizer, "Tokenizer file of a token model that carries none");
+  info->callback([path, tokenizer] { run_info(*path, *tokenizer); });
 }
 
 }  // namespace lmzip::cli
