@@ -39,8 +39,7 @@ void run(const Figure2Args& a) {
   write_file_atomically(script_path,
                         eval::figure2_gnuplot_script(table_path, tmp_png,
                                                      "Adjusted rate vs model size, data set " + a.dataset +
-                                                         " (10 MB, 100 MB, 1 GB; beyond the measured bytes the raw rate is "
-                                                         "extrapolated)"));
+                                                         "\\n(data sizes beyond the measured bytes: raw rate extrapolated)"));
   const int rc = std::system(("gnuplot " + quoted(script_path) + " 2>&1").c_str());
   std::filesystem::remove(script_path);
   if (rc != 0) {

@@ -45,11 +45,27 @@ std::vector<Figure2Point> figure2_points(const std::string& report_json, const s
   return points;
 }
 
+namespace {
+
+// A short label for the plot: "lm:DIR/model.bin@DIR/tok.bin" -> "lm:model.bin".
+std::string short_label(const std::string& codec) {
+  const auto colon = codec.find(':');
+  if (colon == std::string::npos) return codec;
+  std::string arg = codec.substr(colon + 1);
+  arg = arg.substr(0, arg.find('@'));
+  const auto slash = arg.find_last_of('/');
+  if (slash != std::string::npos) arg = arg.substr(slash + 1);
+  return codec.substr(0, colon + 1) + arg;
+}
+
+}  // namespace
+
 std::string figure2_table(const std::vector<Figure2Point>& points) {
-  std::string out = "# codec\tparameters\tdata_bytes\traw_rate_pct\tadjusted_rate_pct\tmeasured_bytes\textrapolated\n";
+  std::string out =
+      "# codec\tparameters\tdata_bytes\traw_rate_pct\tadjusted_rate_pct\tmeasured_bytes\textrapolated\tlabel\n";
   for (const auto& p : points) {
-    out += fmt::format("{}\t{}\t{}\t{:.4f}\t{:.4f}\t{}\t{}\n", p.codec, p.parameters, p.data_bytes, 100 * p.raw_rate,
-                       100 * p.adjusted_rate, p.measured_bytes, p.extrapolated ? "yes" : "no");
+    out += fmt::format("{}\t{}\t{}\t{:.4f}\t{:.4f}\t{}\t{}\t{}\n", p.codec, p.parameters, p.data_bytes, 100 * p.raw_rate,
+                       100 * p.adjusted_rate, p.measured_bytes, p.extrapolated ? "yes" : "no", short_label(p.codec));
   }
   return out;
 }
@@ -60,7 +76,7 @@ std::string figure2_gnuplot_script(const std::string& table_path, const std::str
   std::string s;
   s += "set terminal pngcairo size 900,600 noenhanced\n";
   s += "set output '" + png_path + "'\n";
-  s += "set title '" + title + "'\n";
+  s += "set title \"" + title + "\" font ',10'\n";  // double quotes: "\\n" breaks the line
   s += "set logscale x\nset xrange [0.5:*]\nset xlabel 'model parameters (0 drawn at 1)'\n";
   s += "set ylabel 'adjusted compression rate (%)'\nset key outside right top\nset grid\n";
   s += "set datafile separator '\\t'\n";
@@ -72,7 +88,7 @@ std::string figure2_gnuplot_script(const std::string& table_path, const std::str
     s += fmt::format("'{}' using (x($2)):($3 == {} ? $5 : 1/0) with points pt 7 ps 1.5 title '{}'{}", table_path, sizes[i],
                      names[i], ", ");
   }
-  s += fmt::format("'{}' using (x($2)):($3 == {} ? $5 : 1/0):1 with labels offset 0,1 font ',8' notitle\n", table_path,
+  s += fmt::format("'{}' using (x($2)):($3 == {} ? $5 : 1/0):8 with labels offset 0,1 font ',8' notitle\n", table_path,
                    sizes[0]);
   return s;
 }

@@ -11,7 +11,7 @@ namespace {
 
 std::string report_json() {
   BenchReport r;
-  r.codecs = {"lm:big", "gzip"};
+  r.codecs = {"lm:big", "gzip", "lm:dir/sub/m.bin@dir/tok.bin"};
   r.verified = true;
   auto row = [](std::string codec, std::uint64_t params, std::uint64_t coded) {
     Measurement m;
@@ -24,7 +24,8 @@ std::string report_json() {
     m.verified = true;
     return m;
   };
-  r.measurements = {row("lm:big", 3'000'000, 10'000'000), row("gzip", 0, 24'000'000)};
+  r.measurements = {row("lm:big", 3'000'000, 10'000'000), row("gzip", 0, 24'000'000),
+                    row("lm:dir/sub/m.bin@dir/tok.bin", 1000, 30'000'000)};
   Measurement whole = row("gzip", 0, 1);
   whole.chunking = Chunking::whole;
   r.measurements.push_back(whole);  // whole rows are not Figure 2 points
@@ -33,7 +34,7 @@ std::string report_json() {
 
 TEST(Figure2, AdjustedRateIsRawPlusTwoBytesPerParameterOverTheDataSize) {
   const auto pts = figure2_points(report_json(), "text");
-  ASSERT_EQ(pts.size(), 6u);  // 2 chunked rows x 3 sizes
+  ASSERT_EQ(pts.size(), 9u);  // 3 chunked rows x 3 sizes
   EXPECT_EQ(pts[0].codec, "lm:big");
   EXPECT_EQ(pts[0].data_bytes, 10'000'000u);
   EXPECT_DOUBLE_EQ(pts[0].raw_rate, 0.2);
@@ -43,7 +44,8 @@ TEST(Figure2, AdjustedRateIsRawPlusTwoBytesPerParameterOverTheDataSize) {
   EXPECT_TRUE(pts[2].extrapolated) << "1 GB > the 50 MB measured";
   EXPECT_DOUBLE_EQ(pts[4].adjusted_rate, 0.48) << "no parameters: adjusted = raw";
   const std::string table = figure2_table(pts);
-  EXPECT_NE(table.find("lm:big\t3000000\t1000000000\t20.0000\t20.6000\t50000000\tyes"), std::string::npos) << table;
+  EXPECT_NE(table.find("lm:big\t3000000\t1000000000\t20.0000\t20.6000\t50000000\tyes\tlm:big"), std::string::npos) << table;
+  EXPECT_NE(table.find("\tlm:m.bin\n"), std::string::npos) << "plot labels drop folders and the tokenizer";
   EXPECT_NE(figure2_gnuplot_script("t.tsv", "f.png", "x").find("set output 'f.png'"), std::string::npos);
 }
 
