@@ -6,9 +6,9 @@
 
 namespace lmzip::archive {
 
-// The model used when none is named (-m). The built-in adaptive order-2 model until lmzip ships
-// a trained transformer; then this names the shipped model.
-inline constexpr std::string_view kDefaultModel = "order2";
+// The model used when none is named (-m): the trained 200K byte transformer embedded in the
+// program (models/lmzip-200k/, docs/model.md); its name must be the embedded file's "name".
+inline constexpr std::string_view kDefaultModel = "lmzip-200k";
 
 // Bytes per independently coded chunk, as the paper.
 inline constexpr std::uint32_t kDefaultChunkSize = 2048;

@@ -25,6 +25,10 @@ struct OpenOptions {
 //         given for a byte model).
 std::shared_ptr<const ByteModel> open_model(std::string_view spec, const OpenOptions& options = {});
 
+// The embedded transformer first (the default model), then the adaptive order-N models.
 std::vector<std::string> builtin_model_names();
+
+// The name of the transformer embedded in the program (models/<name>/, docs/model.md).
+std::string embedded_model_name();
 
 }  // namespace lmzip::model

@@ -10,6 +10,7 @@
 #include "lmzip/model/int8/int8_transformer.h"
 #include "lmzip/model/model_file.h"
 #include "lmzip/model/token_model.h"
+#include "model/core/embedded_model.h"
 
 namespace lmzip::model {
 
@@ -25,10 +26,17 @@ std::shared_ptr<const ByteModel> transformer_of(const ModelFile& file) {
   return std::make_shared<int8::Int8Transformer>(file.weights(), id);
 }
 
+const ModelFile& embedded_file() {
+  static const ModelFile file(embedded_model_image(), "(embedded model)");
+  return file;
+}
+
 }  // namespace
 
+std::string embedded_model_name() { return embedded_file().name(); }
+
 std::vector<std::string> builtin_model_names() {
-  std::vector<std::string> names;
+  std::vector<std::string> names{embedded_model_name()};
   for (int k = 0; k <= AdaptiveOrderModel::kMaxOrder; ++k) names.push_back(AdaptiveOrderModel::builtin_name(k));
   return names;
 }
@@ -43,6 +51,7 @@ std::shared_ptr<const ByteModel> open_model(std::string_view spec, const OpenOpt
   for (int k = 0; k <= AdaptiveOrderModel::kMaxOrder; ++k) {
     if (spec == AdaptiveOrderModel::builtin_name(k)) return byte_model(std::make_shared<AdaptiveOrderModel>(k));
   }
+  if (spec == embedded_model_name()) return byte_model(transformer_of(embedded_file()));
   const std::string path(spec);
   std::error_code ec;
   if (path.empty() || !std::filesystem::exists(path, ec)) {

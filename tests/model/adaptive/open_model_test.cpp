@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "lmzip/error.h"
+#include "lmzip/model/sha256.h"
 #include "test_support.h"
 
 namespace lmzip::model {
@@ -10,12 +11,23 @@ namespace {
 
 TEST(OpenModel, BuiltinNames) {
   const auto names = builtin_model_names();
-  ASSERT_EQ(names, (std::vector<std::string>{"order0", "order1", "order2"}));
+  ASSERT_EQ(names, (std::vector<std::string>{"lmzip-200k", "order0", "order1", "order2"}));
   for (const auto& n : names) {
     auto m = open_model(n);
     ASSERT_TRUE(m);
     EXPECT_EQ(m->identity().name, n);
   }
+}
+
+TEST(OpenModel, EmbeddedModelIsTheShippedFileByteForByte) {
+  const auto file = std::filesystem::path(LMZIP_SOURCE_DIR) / "models" / "lmzip-200k" / "model.safetensors";
+  const Bytes bytes = test::read_file(file);
+  const auto embedded = open_model(embedded_model_name());
+  const auto from_file = open_model(file.string());
+  EXPECT_EQ(embedded->identity().sha256, sha256_hex(bytes)) << "the archive identity is the shipped file's SHA-256";
+  EXPECT_EQ(embedded->identity().sha256, from_file->identity().sha256);
+  EXPECT_EQ(embedded->identity().parameters, 232128u);
+  EXPECT_EQ(embedded->identity().context, 2048u);
 }
 
 TEST(OpenModel, UnknownNameListsTheBuiltinModels) {

@@ -12,6 +12,7 @@
 #include "float64_forward.h"
 #include "int8_test_support.h"
 #include "lmzip/model/int8/int8_transformer.h"
+#include "lmzip/model/model_file.h"
 #include "test_support.h"
 
 namespace lmzip::model::int8 {
@@ -125,6 +126,41 @@ TEST(Int8QuantizationCost, AgainstFloat64OnPresetShapes) {
         "int8 tables %.4f bits/byte, relative cost %+.3f%%\n",
         k.name, k.block_gain, text.size(), source, c.f64_bits / text.size(), c.int8_bits / text.size(), 100.0 * rel);
     EXPECT_LT(rel, 0.01) << k.name;
+  }
+}
+
+// 4 chunks of 2048 bytes from `text`: the int8 tables' code length against float64's.
+Cost shipped_model_cost(const Weights& w, const Bytes& text) {
+  Cost total;
+  for (std::size_t c = 0; c < 4; ++c) {
+    const Cost k = measure(w, ByteView(text).subspan(c * 2048, 2048));
+    total.int8_bits += k.int8_bits;
+    total.f64_bits += k.f64_bits;
+  }
+  return total;
+}
+
+TEST(Int8QuantizationCost, ShippedTrainedModel) {
+  // The trained default model (models/lmzip-200k): int8 tables against float64 -log2 p of the
+  // same weights, on alice29.txt (never trained on, and unlike the corpus) and, where
+  // scripts/make-corpus.sh has been run, on the corpus's held-out part.
+  LMZIP_REQUIRE_SHARED_DATA(shared);
+  const ModelFile file(std::filesystem::path(LMZIP_SOURCE_DIR) / "models" / "lmzip-200k" / "model.safetensors");
+  const char* source = nullptr;
+  std::vector<std::pair<std::string, Bytes>> texts = {{"alice29.txt", sample_text(4 * 2048, &source)}};
+  const auto valid = std::filesystem::path(LMZIP_SOURCE_DIR) / "data" / "corpus" / "valid.txt";
+  if (std::filesystem::exists(valid)) {
+    Bytes v = lmzip::test::read_file(valid);
+    v.resize(4 * 2048);
+    texts.emplace_back("the corpus's valid.txt", v);
+  }
+  for (const auto& [name, text] : texts) {
+    const Cost c = shipped_model_cost(file.weights(), text);
+    const double rel = (c.int8_bits - c.f64_bits) / c.f64_bits;
+    std::printf("[ cost ] lmzip-200k (trained), 4 chunks of 2048 bytes of %s: float64 %.4f bits/byte, int8 tables "
+                "%.4f bits/byte, relative cost %+.3f%%\n",
+                name.c_str(), c.f64_bits / text.size(), c.int8_bits / text.size(), 100.0 * rel);
+    EXPECT_LT(rel, 0.01) << name;
   }
 }
 
