@@ -60,7 +60,7 @@ int run_subcommand(int argc, char** argv) {
       std::printf("%-10s %s%s\n", name.c_str(), codec->description().c_str(), dflt ? "" : " (not in the default set)");
     }
     for (const auto& usage : reg.family_usages()) {
-      std::printf("%s  lmzip's compressor with that model (not in the default set; e.g. lm:order2)\n", usage.c_str());
+      std::printf("%s  (a family, not in the default set)\n", usage.c_str());
     }
   });
 

@@ -27,9 +27,9 @@ Registry make_builtin_registry() {
   registry.add("bzip2", [] { return make_bzip2_codec(); });
   registry.add("brotli", [] { return make_brotli_codec(); });
   registry.add("jxl", [] { return make_jxl_codec(); });
-  registry.add_family("lm", "MODEL (a built-in model name or a model file)",
+  registry.add_family("lm", "MODEL: lmzip's compressor with a built-in model, a model file, or a token model (MODEL@TOKENIZER)",
                       [](std::string_view model) { return make_lm_codec(model); });
-  registry.add_family("lm7", "MODEL (lm:MODEL fed as the paper fed its LLMs: 7-bit bytes; the dropped bits coded too)",
+  registry.add_family("lm7", "MODEL: lm:MODEL fed as the paper fed its LLMs (7-bit bytes; the dropped bits coded too)",
                       [](std::string_view model) { return make_lm_paper_codec(model); });
   return registry;
 }
