@@ -109,6 +109,13 @@ class Compressor {
     if (::unlink(file.c_str()) != 0) throw Error(file + ": cannot remove: " + std::strerror(errno));
   }
 
+  archive::DecompressOptions decode_options(archive::FileSource& in, Clock::time_point start) {
+    archive::DecompressOptions opt;
+    opt.threads = threads_;
+    opt.progress = progress_for(in.name(), in, start);
+    return opt;
+  }
+
   archive::ProgressFn progress_for(const std::string& name, archive::ByteSource& in, Clock::time_point start) {
     if (args_.verbosity == 0 || !progress_.enabled()) return {};
     if (in.size() && *in.size() < kProgressAbove) return {};
@@ -242,11 +249,9 @@ class Compressor {
     }
     auto in = open_input(file);
     archive::ArchiveReader reader(*in);
-    const auto m = archive::model_for_archive(reader.header(), reader.name(), args_.model, archive::kDefaultModel, open_options());
-    archive::DecompressOptions opt;
-    opt.threads = threads_;
+    const auto m = archive_model(reader);
     const auto start = Clock::now();
-    opt.progress = progress_for(in->name(), *in, start);
+    const archive::DecompressOptions opt = decode_options(*in, start);
     const auto s = write_output(to_stdout ? std::nullopt : std::optional(dest), in_stat,
                                 [&](archive::ByteSink& out) { return archive::decompress(reader, *m, out, opt); });
     if (!to_stdout) remove_input(file);
@@ -258,12 +263,9 @@ class Compressor {
     refuse_terminal_input(file);
     auto in = open_input(file);
     archive::ArchiveReader reader(*in);
-    const auto m = archive::model_for_archive(reader.header(), reader.name(), args_.model, archive::kDefaultModel, open_options());
-    archive::DecompressOptions opt;
-    opt.threads = threads_;
+    const auto m = archive_model(reader);
     const auto start = Clock::now();
-    opt.progress = progress_for(in->name(), *in, start);
-    const archive::ArchiveSummary s = archive::test(reader, *m, opt);
+    const archive::ArchiveSummary s = archive::test(reader, *m, decode_options(*in, start));
     progress_.clear();
     if (args_.verbosity >= 2) {
       std::fprintf(stderr, "lmzip: %s: OK (%llu bytes in %llu chunks, model %s)\n", in->name().c_str(),
@@ -284,6 +286,11 @@ class Compressor {
   ListReport report_;
   ProgressLine progress_;
   std::shared_ptr<const model::ByteModel> model_;
+
+  // The model an archive needs: -m (and --tokenizer) when given, else the built-in it names.
+  std::shared_ptr<const model::ByteModel> archive_model(const archive::ArchiveReader& reader) const {
+    return archive::model_for_archive(reader.header(), reader.name(), args_.model, archive::kDefaultModel, open_options());
+  }
 
   model::OpenOptions open_options() const {
     model::OpenOptions o;
