@@ -180,6 +180,27 @@ TEST(TokenModel, RandomLlamaWithByteLevelBpeRoundTripsAnyBytes) {
   EXPECT_THROW(archive::decompress_bytes(other_window, packed), Error);
 }
 
+TEST(TokenModel, CorruptPayloadsAreErrorsNamingTheirChunk) {
+  LMZIP_REQUIRE_SHARED_DATA(shared);
+  const auto model = stories(shared);
+  const Bytes text = tinystories_without_endoftext(shared);
+  const Bytes packed = archive::compress_bytes(*model, text);
+  const std::size_t header = 68 + model->identity().name.size();
+  int errors = 0;
+  for (std::size_t off = header + 8; off < header + 400; off += 37) {  // in chunk 0's and chunk 1's payloads
+    Bytes bad = packed;
+    bad[off] ^= 0x5A;
+    try {
+      archive::decompress_bytes(*model, bad);
+      ADD_FAILURE() << "a damaged byte at " << off << " went unnoticed";
+    } catch (const Error& e) {
+      ++errors;
+      EXPECT_NE(std::string(e.what()).find(": chunk "), std::string::npos) << off << ": " << e.what();
+    }
+  }
+  EXPECT_GT(errors, 5);
+}
+
 TEST(TokenModel, MismatchesAndMissingTokenizersAreClearErrors) {
   LMZIP_REQUIRE_SHARED_DATA(shared);
   const auto bin = shared / "models" / "stories260K" / "stories260K.bin";
