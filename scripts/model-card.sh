@@ -49,7 +49,9 @@ field() { grep -o "\"$1\": *[^,}]*" "$OUT/run.json" | head -1 | sed 's/.*: *//; 
 SHA=$(sha256sum "$OUT/model.safetensors" | cut -d' ' -f1)
 CORPUS_SHA=$(grep ' train.txt$' "$CORPUS/MANIFEST" | grep sha256 | cut -d' ' -f2)
 VALID_SHA=$(grep ' valid.txt$' "$CORPUS/MANIFEST" | grep sha256 | cut -d' ' -f2)
-INFO=$("$LMZIP" model info "$OUT/model.safetensors")
+INFO=$(cd "$ROOT" && "$LMZIP" model info "models/$NAME/model.safetensors")
+SECONDS_TRAINED=$(printf '%.0f' "$(field train_seconds)")
+VALID_BPB=$(printf '%.3f' "$(field valid_bits_per_byte)")
 TABLE=$(awk -F, -v m="lm:$OUT/model.safetensors" 'NR > 1 {
     name = $1 == m ? "'"$NAME"'" : ($1 == "lm:order2" ? "order2 (built in)" : $1)
     bpb[name, $3] = sprintf("%.3f", 8 * $10); if (!(name in seen)) { seen[name] = 1; names[++n] = name }
@@ -72,8 +74,8 @@ $INFO
 | corpus | scripts/make-corpus.sh: train.txt sha256 \`$CORPUS_SHA\`, held-out valid.txt \`$VALID_SHA\` (docs/corpus.md); no evaluation text trained on |
 | training | $(field steps_done) steps of batch $(field batch) x $(field seq_len) bytes, $(field bytes_seen) bytes seen, lr $(field lr) -> $(field min_lr) (warm-up $(field warmup), cosine), weight decay $(field weight_decay), clip $(field clip), seed $(field seed) |
 | hardware | $(field cpu), $(field threads) threads ($(field backend) backend) |
-| time | $(field train_seconds) s of training |
-| held-out bits per byte at the end of training | $(field valid_bits_per_byte) (first $(field eval_bytes) bytes of valid.txt in windows of $(field seq_len) bytes, float32 training forward) |
+| time | $SECONDS_TRAINED s of training |
+| held-out bits per byte at the end of training | $VALID_BPB (first $(field eval_bytes) bytes of valid.txt in windows of $(field seq_len) bytes, float32 training forward) |
 
 ![learning curve](curve.png)
 
@@ -81,6 +83,7 @@ $INFO
 
 At most $CHUNKS chunks per text; every figure decoded and compared. Command: \`scripts/model-card.sh $RUN $NAME\`
 (its bench command is in the script; raw figures in bench.json / bench.csv).
+The table's model row is this file through lmzip's int8 engine, xz -9e and order2 on the same chunks.
 
 $TABLE
 
