@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "lmzip/model/config.h"
+#include "lmzip/train/engine.h"
 #include "lmzip/train/trainer.h"
 #include "progress_line.h"
 
@@ -31,6 +32,14 @@ void run(TrainArgs& a) {
   o.valid_file = std::filesystem::path(a.corpus) / "valid.txt";
   o.out_dir = a.out;
   o.model_name = a.name.empty() ? "lmzip-" + a.preset : a.name;
+  if (!a.quiet) {
+    std::string backend = o.backend;
+    if (backend == "auto") {
+      const std::string why = train::cuda_unavailable_reason();
+      backend = why.empty() ? "cuda" : "cpu (" + why + ")";
+    }
+    std::fprintf(stderr, "backend: %s\n", backend.c_str());
+  }
   ProgressLine line;
   const double bits = train::run_training(o, [&](const train::TrainLogRow& r) {
     if (a.quiet) return;
@@ -59,7 +68,10 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--name", a->name, "Model name stored in the file");
   cmd->add_option("--seq-len", a->o.seq_len, "Bytes per training window (the paper: 2048)");
   auto* batch = cmd->add_option("--batch", a->o.batch, "Windows per step (a multiple of --threads; default: 8 rounded up to one)");
-  cmd->add_option("-T,--threads", a->o.threads, "Threads (data parallel)");
+  cmd->add_option("--backend", a->o.backend, "Where forward and backward run: auto (cuda when a device is usable), cpu, cuda")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda", "emulated-gpu"}));
+  cmd->add_option("-T,--threads", a->o.threads, "Threads of the cpu backend (data parallel)");
+  cmd->add_flag("!--no-tf32", a->o.tf32, "cuda: full float32 GEMMs instead of TF32 tensor cores");
   cmd->add_option("--steps", a->o.steps, "Steps of the learning-rate schedule");
   cmd->add_option("--max-seconds", a->o.max_seconds, "Stop (evaluate and save) after this much training time");
   cmd->add_option("--lr", a->o.lr, "Peak learning rate");

@@ -18,7 +18,7 @@
 #include "lmzip/model/model_file.h"
 #include "lmzip/model/safetensors.h"
 #include "lmzip/train/adamw.h"
-#include "lmzip/train/train_model.h"
+#include "lmzip/train/engine.h"
 
 namespace lmzip::train {
 
@@ -95,26 +95,27 @@ std::uint64_t load_checkpoint(const std::filesystem::path& path, const TrainerOp
   return std::stoull(get("bytes_seen"));
 }
 
-// Mean held-out loss in bits per byte over whole seq_len windows from the start of `valid`.
-double evaluate(TrainModel<float>& m, std::span<const float> params, const Bytes& valid, std::uint64_t max_bytes) {
-  const std::size_t T = static_cast<std::size_t>(m.seq_len()), B = static_cast<std::size_t>(m.batch());
+// Mean held-out loss in bits per byte over whole seq_len windows from the start of `valid`, a
+// batch of windows at a time (each window's loss does not depend on its batch-mates).
+double evaluate(Engine& e, std::span<const float> params, const Bytes& valid, std::uint64_t max_bytes) {
+  const std::size_t T = static_cast<std::size_t>(e.seq_len()), B = static_cast<std::size_t>(e.batch());
   const std::size_t windows = std::min<std::uint64_t>(valid.size(), max_bytes) / T;
   double sum = 0;
   std::size_t counted = 0;
-  Bytes batch(B * T);
   for (std::size_t w = 0; w + B <= windows; w += B) {
-    std::copy(valid.begin() + static_cast<std::ptrdiff_t>(w * T), valid.begin() + static_cast<std::ptrdiff_t>((w + B) * T),
-              batch.begin());
-    sum += m.forward(params, batch) * static_cast<double>(B);
+    sum += e.forward(params, ByteView(valid).subspan(w * T, B * T)) * static_cast<double>(B);
     counted += B;
   }
-  if (counted == 0) throw Error("held-out text is shorter than one batch of windows");
+  if (counted == 0) {
+    throw Error(fmt::format("held-out text: {} bytes evaluated is shorter than one batch of {} windows of {} bytes",
+                            std::min<std::uint64_t>(valid.size(), max_bytes), B, T));
+  }
   return sum / static_cast<double>(counted) / kLn2;
 }
 
 // out_dir/run.json: what the run was (options, machine) and where it ended, for model cards.
 // A resumed run adds its own time to the earlier runs' total.
-void write_run_summary(const TrainerOptions& o, std::int64_t steps_done, std::uint64_t bytes_seen, double valid_bits,
+void write_run_summary(const TrainerOptions& o, const Engine& engine, std::int64_t steps_done, std::uint64_t bytes_seen, double valid_bits,
                        double seconds) {
   const auto path = o.out_dir / "run.json";
   double previous_seconds = 0;
@@ -129,11 +130,12 @@ void write_run_summary(const TrainerOptions& o, std::int64_t steps_done, std::ui
     }
   }
   const eval::MachineInfo m = eval::describe_machine();
-  sessions.push_back({{"seconds", seconds}, {"threads", o.threads}, {"cpu", m.cpu_model}, {"logical_cpus", m.logical_cpus},
+  sessions.push_back({{"seconds", seconds}, {"backend", engine.backend()}, {"device", engine.device()},
+                      {"threads", o.threads}, {"cpu", m.cpu_model}, {"logical_cpus", m.logical_cpus},
                       {"finished_utc", m.timestamp_utc}, {"lmzip_version", m.lmzip_version}});
   const nlohmann::json j = {
       {"model_name", o.model_name},      {"config", nlohmann::json::parse(model::to_json(o.config))},
-      {"backend", "cpu"},                {"seed", o.seed},
+      {"backend", engine.backend()},                {"seed", o.seed},
       {"seq_len", o.seq_len},            {"batch", o.batch},
       {"steps", o.steps},                {"steps_done", steps_done},
       {"lr", o.lr},                      {"min_lr", o.min_lr},
@@ -149,22 +151,24 @@ void write_run_summary(const TrainerOptions& o, std::int64_t steps_done, std::ui
 
 double run_training(const TrainerOptions& o, const TrainLogFn& log) {
   o.config.validate();
-  if (o.threads < 1 || o.batch < 1 || o.batch % o.threads != 0) {
-    throw Error(fmt::format("train: batch ({}) must be a positive multiple of threads ({})", o.batch, o.threads));
-  }
   if (o.seq_len < 2 || o.seq_len > o.config.context) {
     throw Error(fmt::format("train: seq_len {} must be in 2..{} (the model's context)", o.seq_len, o.config.context));
   }
+  EngineOptions eo;
+  eo.backend = o.backend;
+  eo.threads = o.threads;
+  eo.tf32 = o.tf32;
   const Bytes corpus = read_whole_file(o.train_file);
   const Bytes valid = read_whole_file(o.valid_file);
   if (corpus.size() < static_cast<std::size_t>(o.seq_len) * 4) {
     throw Error(fmt::format("{}: corpus too small ({} bytes) for windows of {}", o.train_file.string(), corpus.size(),
                             o.seq_len));
   }
-  if (valid.size() < static_cast<std::size_t>(o.batch / o.threads) * static_cast<std::size_t>(o.seq_len)) {
+  if (valid.size() < static_cast<std::size_t>(o.batch) * static_cast<std::size_t>(o.seq_len)) {
     throw Error(fmt::format("{}: held-out text too small ({} bytes) for {} windows of {}", o.valid_file.string(),
-                            valid.size(), o.batch / o.threads, o.seq_len));
+                            valid.size(), o.batch, o.seq_len));
   }
+  const std::unique_ptr<Engine> engine = make_engine(o.config, o.batch, o.seq_len, eo);
   std::filesystem::create_directories(o.out_dir);
   const auto checkpoint = o.out_dir / "checkpoint.safetensors";
 
@@ -178,11 +182,7 @@ double run_training(const TrainerOptions& o, const TrainLogFn& log) {
   std::uint64_t bytes_seen = 0;
   if (o.resume) bytes_seen = load_checkpoint(checkpoint, o, params, opt);
 
-  const int per_thread = o.batch / o.threads;
-  std::vector<std::unique_ptr<TrainModel<float>>> models;  // their buffers point into themselves: never moved
-  for (int t = 0; t < o.threads; ++t) models.push_back(std::make_unique<TrainModel<float>>(o.config, per_thread, o.seq_len));
-  std::vector<Bytes> batches(static_cast<std::size_t>(o.threads), Bytes(static_cast<std::size_t>(per_thread * o.seq_len)));
-  std::vector<double> losses(static_cast<std::size_t>(o.threads));
+  Bytes batch(static_cast<std::size_t>(o.batch) * static_cast<std::size_t>(o.seq_len));
   std::vector<float> grads(params.size());
 
   const auto mode = o.resume ? std::ios::app : std::ios::trunc;
@@ -194,35 +194,12 @@ double run_training(const TrainerOptions& o, const TrainLogFn& log) {
   double last_valid = -1;
   double elapsed_this_run = 0;
   for (std::int64_t step = opt.steps_taken(); step < o.steps; ++step) {
-    for (int t = 0; t < o.threads; ++t) {
-      for (int b = 0; b < per_thread; ++b) {
-        const int g = t * per_thread + b;
-        const std::size_t s = window_start(o.seed, step, g, corpus.size(), o.seq_len);
-        std::copy(corpus.begin() + static_cast<std::ptrdiff_t>(s), corpus.begin() + static_cast<std::ptrdiff_t>(s + o.seq_len),
-                  batches[t].begin() + static_cast<std::ptrdiff_t>(b * o.seq_len));
-      }
+    for (int g = 0; g < o.batch; ++g) {
+      const std::size_t s = window_start(o.seed, step, g, corpus.size(), o.seq_len);
+      std::copy(corpus.begin() + static_cast<std::ptrdiff_t>(s), corpus.begin() + static_cast<std::ptrdiff_t>(s + o.seq_len),
+                batch.begin() + static_cast<std::ptrdiff_t>(g) * o.seq_len);
     }
-    // One shard of the batch per OpenMP thread; shard t always goes to model t.
-#pragma omp parallel for num_threads(o.threads) schedule(static, 1)
-    for (int t = 0; t < o.threads; ++t) {
-      losses[static_cast<std::size_t>(t)] = models[static_cast<std::size_t>(t)]->forward(params, batches[static_cast<std::size_t>(t)]);
-      models[static_cast<std::size_t>(t)]->backward();
-    }
-    // Average the shards' gradients, each element summed in shard order (reproducible for a
-    // given thread count, whatever OpenMP's split of the elements).
-    std::vector<std::span<const float>> shard_grads;
-    for (const auto& m : models) shard_grads.push_back(m->grads());
-    const float inv = 1.0f / static_cast<float>(o.threads);
-    const auto n_params = static_cast<std::int64_t>(grads.size());
-#pragma omp parallel for num_threads(o.threads) schedule(static)
-    for (std::int64_t i = 0; i < n_params; ++i) {
-      float sum = 0.0f;
-      for (const auto& g : shard_grads) sum += g[static_cast<std::size_t>(i)];
-      grads[static_cast<std::size_t>(i)] = sum * inv;
-    }
-    double loss = 0;
-    for (double l : losses) loss += l;
-    loss /= o.threads;
+    const double loss = engine->forward_backward(params, batch, grads);
     const double norm = clip_grad_norm(grads, o.clip);
     const double lr = sched.at(step);
     opt.step(params, grads, lr);
@@ -241,7 +218,7 @@ double run_training(const TrainerOptions& o, const TrainLogFn& log) {
     const bool out_of_time = o.max_seconds > 0 && row.elapsed_seconds >= o.max_seconds;
     const bool final_step = step + 1 == o.steps || out_of_time;
     if ((step + 1) % o.eval_every == 0 || final_step) {
-      row.valid_bits = last_valid = evaluate(*models[0], params, valid, o.eval_bytes);
+      row.valid_bits = last_valid = evaluate(*engine, params, valid, o.eval_bytes);
       save_checkpoint(checkpoint, o, params, opt, bytes_seen);
       last = Clock::now();  // evaluation time is not training throughput
     }
@@ -260,7 +237,7 @@ double run_training(const TrainerOptions& o, const TrainLogFn& log) {
   }
   csv.flush();
   jsonl.flush();
-  write_run_summary(o, opt.steps_taken(), bytes_seen, last_valid, elapsed_this_run);
+  write_run_summary(o, *engine, opt.steps_taken(), bytes_seen, last_valid, elapsed_this_run);
   model::write_model_file(o.out_dir / "model.safetensors", o.config, weights.view(), o.model_name);
   return last_valid;
 }

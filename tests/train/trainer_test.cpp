@@ -41,6 +41,7 @@ TrainerOptions options(const test::TempDir& tmp, const std::string& out) {
   o.seq_len = 32;
   o.batch = 4;
   o.threads = 2;
+  o.backend = "cpu";  // the exact-reproducibility checks below are the CPU backend's promise
   o.steps = 30;
   o.warmup = 5;
   o.lr = 1e-2;
@@ -102,6 +103,24 @@ TEST(Trainer, ResumeGivesTheSameModelAsOneRun) {
   const auto run = nlohmann::json::parse(std::string(rj.begin(), rj.end()));
   EXPECT_EQ(run["sessions"].size(), 2u) << "a resumed run keeps the earlier session";
   EXPECT_EQ(run["steps_done"], 30);
+}
+
+TEST(Trainer, TheGpuBackendsCodeTrainsLikeTheCpuBackend) {
+  test::TempDir tmp;
+  write_text(tmp / "train.txt", 20000);
+  write_text(tmp / "valid.txt", 2000);
+  auto cpu = options(tmp, "cpu");
+  cpu.steps = 10;
+  auto gpu = cpu;
+  gpu.out_dir = tmp / "gpu";
+  gpu.backend = "emulated-gpu";  // the CUDA backend's kernels and call sequence, run on the CPU
+  const double bits_cpu = run_training(cpu);
+  const double bits_gpu = run_training(gpu);
+  EXPECT_LT(bits_gpu, 7.5) << "it learned";
+  EXPECT_NEAR(bits_gpu, bits_cpu, 1e-3) << "same data, same optimizer: only float rounding differs";
+  const Bytes rj = test::read_file(tmp / "gpu" / "run.json");
+  const auto run = nlohmann::json::parse(std::string(rj.begin(), rj.end()));
+  EXPECT_EQ(run["backend"], "emulated-gpu");
 }
 
 TEST(Trainer, BadInputsAreClearErrors) {

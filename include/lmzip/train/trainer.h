@@ -5,10 +5,11 @@
 // steps, a checkpoint (weights + optimizer state) at every evaluation, resume from it, and the
 // model file in the engine's format (docs/model.md) at the end.
 //
-// Data parallel on `threads` threads: each thread runs forward/backward on batch/threads
-// windows with its own TrainModel, and the gradients are averaged in thread order, so a run is
-// reproducible for a given seed and thread count. Window b of step s starts at a position drawn
-// by splitmix64 from (seed, s, b), so a resumed run sees exactly the windows it would have seen.
+// The forward and backward run on a backend (lmzip/train/engine.h): the CPU, data parallel on
+// `threads` threads with gradients averaged in thread order (a run is reproducible for a given
+// seed and thread count), or a CUDA device; the optimizer runs on the host either way. Window b
+// of step s starts at a position drawn by splitmix64 from (seed, s, b), so a resumed run sees
+// exactly the windows it would have seen.
 #pragma once
 
 #include <cstdint>
@@ -28,7 +29,9 @@ struct TrainerOptions {
   std::string model_name = "lmzip-byte-model";
   int seq_len = 2048;
   int batch = 8;                        // windows per step (a multiple of threads)
-  int threads = 1;
+  int threads = 1;                      // cpu backend: data-parallel threads
+  std::string backend = "auto";         // lmzip/train/engine.h: auto, cpu, cuda or emulated-gpu
+  bool tf32 = true;                     // cuda: TF32 tensor cores in cuBLAS
   std::int64_t steps = 1000;            // total steps of the schedule
   double max_seconds = 0;               // > 0: stop (and save) after this much training time
   double lr = 2e-3;

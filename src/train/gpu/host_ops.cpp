@@ -1,0 +1,59 @@
+// HostOps's GEMM and the "emulated-gpu" engine (host_ops.h).
+#include "host_ops.h"
+
+#include "../engines.h"
+
+namespace lmzip::train::gpu {
+
+void HostOps::gemm(const Gemm& g) {
+  for (int p = 0; p < g.batch; ++p) {
+    const float* A = g.A + p * g.sA;
+    const float* B = g.B + p * g.sB;
+    float* C = g.C + p * g.sC;
+    for (int i = 0; i < g.m; ++i) {
+      for (int j = 0; j < g.n; ++j) {
+        float sum = 0.0f;
+        for (int l = 0; l < g.k; ++l) {
+          const float a = g.ta ? A[static_cast<Index>(l) * g.lda + i] : A[static_cast<Index>(i) * g.lda + l];
+          const float b = g.tb ? B[static_cast<Index>(j) * g.ldb + l] : B[static_cast<Index>(l) * g.ldb + j];
+          sum += a * b;
+        }
+        float& c = C[static_cast<Index>(i) * g.ldc + j];
+        c = g.beta == 0.0f ? g.alpha * sum : g.alpha * sum + g.beta * c;
+      }
+    }
+  }
+}
+
+namespace {
+
+class EmulatedGpuEngine final : public Engine {
+ public:
+  EmulatedGpuEngine(const model::Config& c, int batch, int seq_len) : model_(ops_, c, batch, seq_len) {}
+  std::string backend() const override { return "emulated-gpu"; }
+  std::string device() const override { return "CPU (the CUDA backend's kernels run as loops)"; }
+  int batch() const override { return model_.batch(); }
+  int seq_len() const override { return model_.seq_len(); }
+  double forward(std::span<const float> params, ByteView bytes) override { return model_.forward(params, bytes); }
+  double forward_backward(std::span<const float> params, ByteView bytes, std::span<float> grads) override {
+    const double loss = model_.forward(params, bytes);
+    model_.backward(grads);
+    return loss;
+  }
+
+ private:
+  HostOps ops_;
+  GpuModel<HostOps> model_;
+};
+
+}  // namespace
+
+}  // namespace lmzip::train::gpu
+
+namespace lmzip::train::detail {
+
+std::unique_ptr<Engine> make_emulated_engine(const model::Config& c, int batch, int seq_len) {
+  return std::make_unique<gpu::EmulatedGpuEngine>(c, batch, seq_len);
+}
+
+}  // namespace lmzip::train::detail

@@ -1,0 +1,176 @@
+// The GPU training backend (src/train/gpu) against the CPU backend's float64 model.
+//
+// "emulated-gpu" runs the CUDA backend's kernels (kernels.h) and call sequence (gpu_model.h) on
+// the CPU, so these checks run everywhere; the "cuda" checks need a CUDA device and skip, saying
+// why, without one. Tolerances (docs/training.md, "The CUDA backend"): the float32 GPU model's
+// loss within 2e-6 relative of TrainModel<double>, every gradient within 2e-4 of the largest
+// gradient (emulated) and 1e-3 (cuda, full float32 GEMMs; cuBLAS sums in its own order).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "../grad_check.h"
+#include "lmzip/error.h"
+#include "lmzip/model/model_file.h"
+#include "lmzip/train/engine.h"
+#include "lmzip/train/train_model.h"
+
+namespace lmzip::train {
+namespace {
+
+model::Config small() {
+  model::Config c;
+  c.d_model = 16;
+  c.n_layers = 2;
+  c.n_heads = 2;
+  c.d_mlp = 64;
+  c.context = 32;
+  return c;
+}
+
+Bytes text_bytes(std::size_t n, std::uint64_t seed) {
+  const char* words[] = {"the ", "model ", "predicts ", "next ", "byte ", "of ", "text, ", "and ", "codes ", "it. "};
+  Bytes b;
+  const auto r = test::random_vec(n, seed);
+  for (std::size_t i = 0; b.size() < n; ++i) {
+    const char* w = words[static_cast<std::size_t>((r[i % n] + 1.0) * 5.0) % 10];
+    for (const char* p = w; *p && b.size() < n; ++p) b.push_back(static_cast<std::uint8_t>(*p));
+  }
+  return b;
+}
+
+struct Reference {
+  double loss;
+  std::vector<double> grads;
+};
+
+Reference reference(const model::Config& c, const model::OwnedWeights& w, const Bytes& bytes, int B, int T) {
+  TrainModel<double> m(c, B, T);
+  const std::vector<double> p = params_from_weights<double>(w);
+  Reference r;
+  r.loss = m.forward(p, bytes);
+  m.backward();
+  r.grads.assign(m.grads().begin(), m.grads().end());
+  return r;
+}
+
+// Max |a - b| over the gradients, divided by the largest reference gradient.
+double grad_error(const std::vector<float>& got, const std::vector<double>& want) {
+  double worst = 0, scale = 0;
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    worst = std::max(worst, std::abs(static_cast<double>(got[i]) - want[i]));
+    scale = std::max(scale, std::abs(want[i]));
+  }
+  return worst / scale;
+}
+
+void expect_matches_reference(const std::string& backend, double grad_tol, const model::Config& c, int B, int T) {
+  model::OwnedWeights w = model::random_weights(c, 11, {.perturb_layernorm = true});
+  const Bytes bytes = text_bytes(static_cast<std::size_t>(B) * T, 5);
+  const Reference ref = reference(c, w, bytes, B, T);
+  EngineOptions o;
+  o.backend = backend;
+  o.tf32 = false;
+  const auto engine = make_engine(c, B, T, o);
+  EXPECT_EQ(engine->backend(), backend);
+  std::vector<float> grads(c.parameter_count(), -1.0f);
+  const double loss = engine->forward_backward(w.data(), bytes, grads);
+  EXPECT_NEAR(loss, ref.loss, 2e-6 * ref.loss);
+  const double err = grad_error(grads, ref.grads);
+  EXPECT_LT(err, grad_tol);
+  testing::Test::RecordProperty("grad_error", testing::PrintToString(err));
+  // forward alone gives the same loss, and a second batch is not polluted by the first.
+  EXPECT_DOUBLE_EQ(engine->forward(w.data(), bytes), loss);
+}
+
+TEST(GpuModel, EmulatedMatchesTheFloat64Model) {
+  expect_matches_reference("emulated-gpu", 2e-4, small(), 3, 32);
+}
+
+TEST(GpuModel, EmulatedMatchesWithWindowsShorterThanTheContext) {
+  expect_matches_reference("emulated-gpu", 2e-4, small(), 2, 9);
+}
+
+TEST(GpuModel, EmulatedMatchesTheCpuBackendOnAPreset) {
+  const model::Config c = model::preset("200K");
+  const int B = 2, T = 48;
+  model::OwnedWeights w = model::random_weights(c, 3);
+  const Bytes bytes = text_bytes(static_cast<std::size_t>(B) * T, 9);
+  EngineOptions cpu;
+  cpu.backend = "cpu";
+  cpu.threads = 2;
+  EngineOptions emu;
+  emu.backend = "emulated-gpu";
+  std::vector<float> g_cpu(c.parameter_count()), g_emu(c.parameter_count());
+  const double l_cpu = make_engine(c, B, T, cpu)->forward_backward(w.data(), bytes, g_cpu);
+  const double l_emu = make_engine(c, B, T, emu)->forward_backward(w.data(), bytes, g_emu);
+  EXPECT_NEAR(l_emu, l_cpu, 1e-6 * l_cpu);
+  std::vector<double> want(g_cpu.begin(), g_cpu.end());
+  EXPECT_LT(grad_error(g_emu, want), 1e-4);
+}
+
+TEST(GpuModel, CudaMatchesTheFloat64Model) {
+  const std::string why = cuda_unavailable_reason();
+  if (!why.empty()) GTEST_SKIP() << "no CUDA: " << why;
+  expect_matches_reference("cuda", 1e-3, small(), 3, 32);
+  expect_matches_reference("cuda", 1e-3, small(), 2, 9);
+}
+
+TEST(GpuModel, CudaMatchesTheCpuBackendOnThe3MPreset) {
+  const std::string why = cuda_unavailable_reason();
+  if (!why.empty()) GTEST_SKIP() << "no CUDA: " << why;
+  const model::Config c = model::preset("3.2M");
+  const int B = 2, T = 256;
+  model::OwnedWeights w = model::random_weights(c, 4);
+  const Bytes bytes = text_bytes(static_cast<std::size_t>(B) * T, 13);
+  EngineOptions cpu;
+  cpu.backend = "cpu";
+  cpu.threads = 2;
+  std::vector<float> g_cpu(c.parameter_count()), g_gpu(c.parameter_count());
+  const double l_cpu = make_engine(c, B, T, cpu)->forward_backward(w.data(), bytes, g_cpu);
+  for (bool tf32 : {false, true}) {
+    EngineOptions gpu;
+    gpu.backend = "cuda";
+    gpu.tf32 = tf32;
+    const double l_gpu = make_engine(c, B, T, gpu)->forward_backward(w.data(), bytes, g_gpu);
+    std::vector<double> want(g_cpu.begin(), g_cpu.end());
+    const double err = grad_error(g_gpu, want);
+    EXPECT_NEAR(l_gpu, l_cpu, (tf32 ? 1e-3 : 1e-5) * l_cpu) << "tf32 " << tf32;
+    EXPECT_LT(err, tf32 ? 2e-2 : 1e-3) << "tf32 " << tf32;
+    RecordProperty(tf32 ? "grad_error_tf32" : "grad_error_fp32", testing::PrintToString(err));
+  }
+}
+
+TEST(Engine, BackendsAreNamedAndUnavailableOnesExplainWhy) {
+  const model::Config c = small();
+  EngineOptions o;
+  o.backend = "tpu";
+  EXPECT_THROW(make_engine(c, 2, 8, o), Error);
+  o.backend = "cpu";
+  o.threads = 2;
+  EXPECT_THROW(make_engine(c, 3, 8, o), Error) << "batch not a multiple of the threads";
+  EXPECT_EQ(make_engine(c, 4, 8, o)->device(), "2 threads");
+  o.backend = "auto";
+  const std::string why = cuda_unavailable_reason();
+  EXPECT_EQ(make_engine(c, 4, 8, o)->backend(), why.empty() ? "cuda" : "cpu");
+  if (!why.empty()) {
+    o.backend = "cuda";
+    try {
+      make_engine(c, 4, 8, o);
+      FAIL() << "cuda without a device";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(why), std::string::npos) << e.what();
+    }
+  }
+  o.backend = "emulated-gpu";
+  const auto e = make_engine(c, 2, 8, o);
+  std::vector<float> params(c.parameter_count()), grads(c.parameter_count());
+  EXPECT_THROW(e->forward(params, Bytes(15)), Error) << "batch of the wrong size";
+  params.pop_back();
+  EXPECT_THROW(e->forward(params, Bytes(16)), Error) << "parameters of the wrong size";
+}
+
+}  // namespace
+}  // namespace lmzip::train
