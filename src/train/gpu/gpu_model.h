@@ -42,10 +42,16 @@ struct Gemm {
   int batch;
 };
 
+// How attention runs: fused (FlashAttention's recurrence, kernels.h, no T x T buffers) where the
+// head size is one of kFusedHeadDims, else materialised (GEMMs + a softmax kernel, B*H*T*T floats
+// per layer: the plain twin the tests compare the fused kernels with).
+enum class Attention { kFused, kMaterialized };
+
 template <class Ops>
 class GpuModel {
  public:
-  GpuModel(Ops& ops, const Config& c, int batch, int seq_len) : ops_(ops), owned_{ops, {}}, c_(c), B_(batch), T_(seq_len) {
+  GpuModel(Ops& ops, const Config& c, int batch, int seq_len, Attention attention = Attention::kFused)
+      : ops_(ops), owned_{ops, {}}, c_(c), B_(batch), T_(seq_len) {
     c_.validate();
     if (batch < 1) throw Error("train: batch must be at least 1, got " + std::to_string(batch));
     if (seq_len < 1 || seq_len > c.context) {
@@ -53,13 +59,21 @@ class GpuModel {
     }
     const std::size_t N = n(), D = static_cast<std::size_t>(c.d_model), M = static_cast<std::size_t>(c.d_mlp);
     const std::size_t TT = static_cast<std::size_t>(B_) * c.n_heads * T_ * T_;
+    const std::size_t BHT = static_cast<std::size_t>(B_) * c.n_heads * T_;
+    const int hd = c.head_dim();
+    fused_ = attention == Attention::kFused && (hd == 8 || hd == 16 || hd == 32 || hd == 64);
     params_ = alloc(c.parameter_count());
     grads_ = alloc(c.parameter_count());
     encoded_ = alloc(N * D);
     layers_.resize(static_cast<std::size_t>(c.n_layers));
     for (auto& L : layers_) {
       L.ln1 = alloc(N * D); L.ln1_mean = alloc(N); L.ln1_rstd = alloc(N);
-      L.qp = alloc(N * D); L.kp = alloc(N * D); L.vp = alloc(N * D); L.att = alloc(TT);
+      L.qp = alloc(N * D); L.kp = alloc(N * D); L.vp = alloc(N * D);
+      if (fused_) {
+        L.y = alloc(N * D); L.lse = alloc(BHT);
+      } else {
+        L.att = alloc(TT);
+      }
       L.atty = alloc(N * D); L.res2 = alloc(N * D);
       L.ln2 = alloc(N * D); L.ln2_mean = alloc(N); L.ln2_rstd = alloc(N);
       L.fch = alloc(N * M); L.fch_gelu = alloc(N * M); L.res3 = alloc(N * D);
@@ -70,7 +84,12 @@ class GpuModel {
     q_ = alloc(N * D); k_ = alloc(N * D); v_ = alloc(N * D); yp_ = alloc(N * D);
     dres_ = alloc(N * D); dln_ = alloc(N * D); dtmp_ = alloc(N * D); datty_ = alloc(N * D);
     dyp_ = alloc(N * D); dqp_ = alloc(N * D); dkp_ = alloc(N * D); dvp_ = alloc(N * D);
-    dfch_ = alloc(N * M); dfch_gelu_ = alloc(N * M); dlogits_ = alloc(N * 256); datt_ = alloc(TT);
+    dfch_ = alloc(N * M); dfch_gelu_ = alloc(N * M); dlogits_ = alloc(N * 256);
+    if (fused_) {
+      delta_ = alloc(BHT);
+    } else {
+      datt_ = alloc(TT);
+    }
     onehot_ = alloc(N * model::kInputVocab); ones_ = alloc(N);
     ops_.launch(static_cast<Index>(N), Fill{ones_, 1.0f});
     inputs_ = ops_.template alloc<int>(N);
@@ -93,6 +112,7 @@ class GpuModel {
 
   int batch() const { return B_; }
   int seq_len() const { return T_; }
+  bool fused_attention() const { return fused_; }
 
   // The mean loss (nats per byte) of `params` on B windows of T bytes (as TrainModel::forward).
   double forward(std::span<const float> params, ByteView bytes) {
@@ -189,7 +209,9 @@ class GpuModel {
 
  private:
   struct Layer {
-    float *ln1, *ln1_mean, *ln1_rstd, *qp, *kp, *vp, *att, *atty, *res2;
+    float *ln1, *ln1_mean, *ln1_rstd, *qp, *kp, *vp, *atty, *res2;
+    float* att = nullptr;  // materialised: probabilities (B*H, T, T)
+    float *y = nullptr, *lse = nullptr;  // fused: output per head (B*H, T, hd), log-sum-exp (B*H*T)
     float *ln2, *ln2_mean, *ln2_rstd, *fch, *fch_gelu, *res3;
   };
 
@@ -238,10 +260,33 @@ class GpuModel {
     ops_.launch(ND, PermuteHeads{A.qp, q_, T, H, hd});
     ops_.launch(ND, PermuteHeads{A.kp, k_, T, H, hd});
     ops_.launch(ND, PermuteHeads{A.vp, v_, T, H, hd});
+    if (fused_) {
+      switch (hd) {
+        case 8: fused_forward<8>(A, scale); break;
+        case 16: fused_forward<16>(A, scale); break;
+        case 32: fused_forward<32>(A, scale); break;
+        default: fused_forward<64>(A, scale); break;
+      }
+      ops_.launch(ND, UnpermuteHeads{A.atty, A.y, T, H, hd, false});
+      return;
+    }
     ops_.gemm(Gemm{false, true, T, T, hd, scale, A.qp, hd, Thd, A.kp, hd, Thd, 0.0f, A.att, T, TT, BH});
     ops_.launch(static_cast<Index>(BH) * T, CausalSoftmax{A.att, T});
     ops_.gemm(Gemm{false, false, T, hd, T, 1.0f, A.att, T, TT, A.vp, hd, Thd, 0.0f, yp_, hd, Thd, BH});
     ops_.launch(ND, UnpermuteHeads{A.atty, yp_, T, H, hd, false});
+  }
+
+  template <int HD>
+  void fused_forward(Layer& A, float scale) {
+    ops_.launch(static_cast<Index>(B_) * c_.n_heads * T_, FlashForward<HD>{A.y, A.lse, A.qp, A.kp, A.vp, T_, scale});
+  }
+
+  template <int HD>
+  void fused_backward(const Layer& A, float scale) {
+    const Index rows = static_cast<Index>(B_) * c_.n_heads * T_;
+    ops_.launch(rows, RowDot<HD>{delta_, dyp_, A.y});
+    ops_.launch(rows, FlashBackwardQuery<HD>{dqp_, A.qp, A.kp, A.vp, dyp_, A.lse, delta_, T_, scale});
+    ops_.launch(rows, FlashBackwardKeyValue<HD>{dkp_, dvp_, A.qp, A.kp, A.vp, dyp_, A.lse, delta_, T_, scale});
   }
 
   // datty_ -> dq, dk, dv in q_, k_, v_ (N, D), RoPE's backward applied to dq and dk.
@@ -250,11 +295,20 @@ class GpuModel {
     const Index ND = static_cast<Index>(n()) * c_.d_model, TT = static_cast<Index>(T) * T, Thd = static_cast<Index>(T) * hd;
     const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(hd)));
     ops_.launch(ND, PermuteHeads{dyp_, datty_, T, H, hd});
-    ops_.gemm(Gemm{false, true, T, T, hd, 1.0f, dyp_, hd, Thd, A.vp, hd, Thd, 0.0f, datt_, T, TT, BH});
-    ops_.gemm(Gemm{true, false, T, hd, T, 1.0f, A.att, T, TT, dyp_, hd, Thd, 0.0f, dvp_, hd, Thd, BH});
-    ops_.launch(static_cast<Index>(BH) * T, CausalSoftmaxBackward{datt_, A.att, T, scale});
-    ops_.gemm(Gemm{false, false, T, hd, T, 1.0f, datt_, T, TT, A.kp, hd, Thd, 0.0f, dqp_, hd, Thd, BH});
-    ops_.gemm(Gemm{true, false, T, hd, T, 1.0f, datt_, T, TT, A.qp, hd, Thd, 0.0f, dkp_, hd, Thd, BH});
+    if (fused_) {
+      switch (hd) {
+        case 8: fused_backward<8>(A, scale); break;
+        case 16: fused_backward<16>(A, scale); break;
+        case 32: fused_backward<32>(A, scale); break;
+        default: fused_backward<64>(A, scale); break;
+      }
+    } else {
+      ops_.gemm(Gemm{false, true, T, T, hd, 1.0f, dyp_, hd, Thd, A.vp, hd, Thd, 0.0f, datt_, T, TT, BH});
+      ops_.gemm(Gemm{true, false, T, hd, T, 1.0f, A.att, T, TT, dyp_, hd, Thd, 0.0f, dvp_, hd, Thd, BH});
+      ops_.launch(static_cast<Index>(BH) * T, CausalSoftmaxBackward{datt_, A.att, T, scale});
+      ops_.gemm(Gemm{false, false, T, hd, T, 1.0f, datt_, T, TT, A.kp, hd, Thd, 0.0f, dqp_, hd, Thd, BH});
+      ops_.gemm(Gemm{true, false, T, hd, T, 1.0f, datt_, T, TT, A.qp, hd, Thd, 0.0f, dkp_, hd, Thd, BH});
+    }
     ops_.launch(ND, UnpermuteHeads{q_, dqp_, T, H, hd, false});
     ops_.launch(ND, UnpermuteHeads{k_, dkp_, T, H, hd, false});
     ops_.launch(ND, UnpermuteHeads{v_, dvp_, T, H, hd, false});
@@ -280,7 +334,10 @@ class GpuModel {
   std::vector<Layer> layers_;
   float *lnf_, *lnf_mean_, *lnf_rstd_, *logits_, *probs_, *losses_;
   float *q_, *k_, *v_, *yp_;
-  float *dres_, *dln_, *dtmp_, *datty_, *dyp_, *dqp_, *dkp_, *dvp_, *dfch_, *dfch_gelu_, *dlogits_, *datt_;
+  float *dres_, *dln_, *dtmp_, *datty_, *dyp_, *dqp_, *dkp_, *dvp_, *dfch_, *dfch_gelu_, *dlogits_;
+  float* datt_ = nullptr;   // materialised attention's scratch (B*H, T, T)
+  float* delta_ = nullptr;  // fused attention's dy.y per head row (B*H*T)
+  bool fused_ = false;
   float *onehot_, *ones_, *rope_cos_, *rope_sin_;
   int *inputs_, *targets_;
   std::vector<int> host_inputs_, host_targets_;

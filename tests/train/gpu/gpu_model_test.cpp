@@ -16,6 +16,7 @@
 #include "lmzip/model/model_file.h"
 #include "lmzip/train/engine.h"
 #include "lmzip/train/train_model.h"
+#include "train/gpu/host_ops.h"
 
 namespace lmzip::train {
 namespace {
@@ -109,6 +110,40 @@ TEST(GpuModel, EmulatedMatchesTheCpuBackendOnAPreset) {
   EXPECT_NEAR(l_emu, l_cpu, 1e-6 * l_cpu);
   std::vector<double> want(g_cpu.begin(), g_cpu.end());
   EXPECT_LT(grad_error(g_emu, want), 1e-4);
+}
+
+// The fused attention kernels against their plain twin (GEMMs + softmax), for every head size the
+// fused path serves, both run on the CPU through HostOps.
+TEST(GpuModel, FusedAttentionMatchesTheMaterialisedTwin) {
+  for (int hd : {8, 16, 32, 64}) {
+    model::Config c = small();
+    c.n_heads = 2;
+    c.d_model = 2 * hd;
+    c.d_mlp = 4 * c.d_model;
+    const int B = 2, T = 24;
+    model::OwnedWeights w = model::random_weights(c, 21, {.perturb_layernorm = true});
+    const Bytes bytes = text_bytes(static_cast<std::size_t>(B) * T, 17);
+    gpu::HostOps ops;
+    gpu::GpuModel<gpu::HostOps> fused(ops, c, B, T, gpu::Attention::kFused);
+    gpu::GpuModel<gpu::HostOps> plain(ops, c, B, T, gpu::Attention::kMaterialized);
+    ASSERT_TRUE(fused.fused_attention()) << hd;
+    ASSERT_FALSE(plain.fused_attention()) << hd;
+    std::vector<float> g_fused(c.parameter_count()), g_plain(c.parameter_count());
+    const double l_fused = fused.forward(w.data(), bytes);
+    fused.backward(g_fused);
+    const double l_plain = plain.forward(w.data(), bytes);
+    plain.backward(g_plain);
+    EXPECT_NEAR(l_fused, l_plain, 1e-6 * l_plain) << "head size " << hd;
+    EXPECT_LT(grad_error(g_fused, std::vector<double>(g_plain.begin(), g_plain.end())), 1e-5) << "head size " << hd;
+  }
+}
+
+TEST(GpuModel, OtherHeadSizesUseTheMaterialisedPath) {
+  model::Config c = small();
+  c.n_heads = 4;  // head size 4
+  gpu::HostOps ops;
+  EXPECT_FALSE(gpu::GpuModel<gpu::HostOps>(ops, c, 1, 8).fused_attention());
+  expect_matches_reference("emulated-gpu", 2e-4, c, 2, 12);
 }
 
 TEST(GpuModel, CudaMatchesTheFloat64Model) {
