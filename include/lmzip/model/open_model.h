@@ -25,10 +25,14 @@ struct OpenOptions {
 //         given for a byte model).
 std::shared_ptr<const ByteModel> open_model(std::string_view spec, const OpenOptions& options = {});
 
-// The embedded transformer first (the default model), then the adaptive order-N models.
+// The embedded transformers (the default model first), then the adaptive order-N models.
 std::vector<std::string> builtin_model_names();
 
-// The name of the transformer embedded in the program (models/<name>/, docs/model.md).
+// The names of the transformers embedded in the program (models/<name>/, docs/model.md), the
+// default model first; earlier defaults stay embedded so that their archives decode.
+std::vector<std::string> embedded_model_names();
+
+// The default model: the first embedded transformer.
 std::string embedded_model_name();
 
 }  // namespace lmzip::model

@@ -3,6 +3,7 @@
 #include "lmzip/model/open_model.h"
 
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include "lmzip/error.h"
@@ -26,17 +27,28 @@ std::shared_ptr<const ByteModel> transformer_of(const ModelFile& file) {
   return std::make_shared<int8::Int8Transformer>(file.weights(), id);
 }
 
-const ModelFile& embedded_file() {
-  static const ModelFile file(embedded_model_image(), "(embedded model)");
-  return file;
+// The embedded files, checked once; the default model first.
+const std::vector<std::unique_ptr<const ModelFile>>& embedded_files() {
+  static const auto files = [] {
+    std::vector<std::unique_ptr<const ModelFile>> v;
+    for (const ByteView image : embedded_model_images()) v.push_back(std::make_unique<const ModelFile>(image, "(embedded model)"));
+    return v;
+  }();
+  return files;
 }
 
 }  // namespace
 
-std::string embedded_model_name() { return embedded_file().name(); }
+std::string embedded_model_name() { return embedded_files().front()->name(); }
+
+std::vector<std::string> embedded_model_names() {
+  std::vector<std::string> names;
+  for (const auto& f : embedded_files()) names.push_back(f->name());
+  return names;
+}
 
 std::vector<std::string> builtin_model_names() {
-  std::vector<std::string> names{embedded_model_name()};
+  std::vector<std::string> names = embedded_model_names();
   for (int k = 0; k <= AdaptiveOrderModel::kMaxOrder; ++k) names.push_back(AdaptiveOrderModel::builtin_name(k));
   return names;
 }
@@ -51,7 +63,9 @@ std::shared_ptr<const ByteModel> open_model(std::string_view spec, const OpenOpt
   for (int k = 0; k <= AdaptiveOrderModel::kMaxOrder; ++k) {
     if (spec == AdaptiveOrderModel::builtin_name(k)) return byte_model(std::make_shared<AdaptiveOrderModel>(k));
   }
-  if (spec == embedded_model_name()) return byte_model(transformer_of(embedded_file()));
+  for (const auto& f : embedded_files()) {
+    if (spec == f->name()) return byte_model(transformer_of(*f));
+  }
   const std::string path(spec);
   std::error_code ec;
   if (path.empty() || !std::filesystem::exists(path, ec)) {

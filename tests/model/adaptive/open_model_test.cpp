@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "lmzip/archive/defaults.h"
 #include "lmzip/error.h"
 #include "lmzip/model/sha256.h"
 #include "test_support.h"
@@ -11,7 +14,12 @@ namespace {
 
 TEST(OpenModel, BuiltinNames) {
   const auto names = builtin_model_names();
-  ASSERT_EQ(names, (std::vector<std::string>{"lmzip-200k", "order0", "order1", "order2"}));
+  std::vector<std::string> expected = embedded_model_names();
+  ASSERT_FALSE(expected.empty());
+  EXPECT_NE(std::find(expected.begin(), expected.end(), "lmzip-200k"), expected.end())
+      << "the first default model stays embedded: its archives decode without a file";
+  for (const char* n : {"order0", "order1", "order2"}) expected.push_back(n);
+  ASSERT_EQ(names, expected);
   for (const auto& n : names) {
     auto m = open_model(n);
     ASSERT_TRUE(m);
@@ -19,15 +27,23 @@ TEST(OpenModel, BuiltinNames) {
   }
 }
 
-TEST(OpenModel, EmbeddedModelIsTheShippedFileByteForByte) {
-  const auto file = std::filesystem::path(LMZIP_SOURCE_DIR) / "models" / "lmzip-200k" / "model.safetensors";
-  const Bytes bytes = test::read_file(file);
-  const auto embedded = open_model(embedded_model_name());
-  const auto from_file = open_model(file.string());
-  EXPECT_EQ(embedded->identity().sha256, sha256_hex(bytes)) << "the archive identity is the shipped file's SHA-256";
-  EXPECT_EQ(embedded->identity().sha256, from_file->identity().sha256);
-  EXPECT_EQ(embedded->identity().parameters, 232128u);
-  EXPECT_EQ(embedded->identity().context, 2048u);
+TEST(OpenModel, EmbeddedModelsAreTheShippedFilesByteForByte) {
+  for (const auto& name : embedded_model_names()) {
+    const auto file = std::filesystem::path(LMZIP_SOURCE_DIR) / "models" / name / "model.safetensors";
+    const Bytes bytes = test::read_file(file);
+    const auto embedded = open_model(name);
+    const auto from_file = open_model(file.string());
+    EXPECT_EQ(embedded->identity().sha256, sha256_hex(bytes)) << name << ": the archive identity is the file's SHA-256";
+    EXPECT_EQ(embedded->identity().sha256, from_file->identity().sha256) << name;
+    EXPECT_EQ(embedded->identity().parameters, from_file->identity().parameters) << name;
+    EXPECT_EQ(embedded->identity().context, 2048u) << name;
+  }
+  EXPECT_EQ(open_model("lmzip-200k")->identity().parameters, 232128u);
+}
+
+TEST(OpenModel, TheDefaultModelIsTheFirstEmbeddedOne) {
+  EXPECT_EQ(embedded_model_name(), archive::kDefaultModel);
+  EXPECT_EQ(embedded_model_names().front(), embedded_model_name());
 }
 
 TEST(OpenModel, UnknownNameListsTheBuiltinModels) {
