@@ -80,30 +80,6 @@ class CudaOps {
   cublasHandle_t handle_{};
 };
 
-class CudaEngine final : public Engine {
- public:
-  CudaEngine(const model::Config& c, int batch, int seq_len, bool tf32) : ops_(tf32), model_(ops_, c, batch, seq_len) {
-    cudaDeviceProp prop{};
-    check(cudaGetDeviceProperties(&prop, 0), "cudaGetDeviceProperties");
-    device_ = prop.name;
-  }
-  std::string backend() const override { return "cuda"; }
-  std::string device() const override { return device_; }
-  int batch() const override { return model_.batch(); }
-  int seq_len() const override { return model_.seq_len(); }
-  double forward(std::span<const float> params, ByteView bytes) override { return model_.forward(params, bytes); }
-  double forward_backward(std::span<const float> params, ByteView bytes, std::span<float> grads) override {
-    const double loss = model_.forward(params, bytes);
-    model_.backward(grads);
-    return loss;
-  }
-
- private:
-  CudaOps ops_;
-  GpuModel<CudaOps> model_;
-  std::string device_;
-};
-
 }  // namespace
 
 }  // namespace lmzip::train::gpu
@@ -121,7 +97,9 @@ std::string cuda_unavailable_reason() {
 std::unique_ptr<Engine> make_cuda_engine(const model::Config& c, int batch, int seq_len, bool tf32) {
   const std::string why = cuda_unavailable_reason();
   if (!why.empty()) throw Error("train: --backend cuda: " + why);
-  return std::make_unique<gpu::CudaEngine>(c, batch, seq_len, tf32);
+  cudaDeviceProp prop{};
+  gpu::check(cudaGetDeviceProperties(&prop, 0), "cudaGetDeviceProperties");
+  return std::make_unique<gpu::GpuEngine<gpu::CudaOps>>("cuda", prop.name, c, batch, seq_len, tf32);
 }
 
 }  // namespace lmzip::train::detail

@@ -18,11 +18,13 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kernels.h"
 #include "lmzip/error.h"
 #include "lmzip/model/config.h"
+#include "lmzip/train/engine.h"
 #include "lmzip/train/layers.h"
 #include "lmzip/train/params.h"
 
@@ -343,6 +345,31 @@ class GpuModel {
   std::vector<int> host_inputs_, host_targets_;
   std::vector<float> host_losses_;
   bool forwarded_ = false;
+};
+
+// An Engine (lmzip/train/engine.h) running GpuModel<Ops>: the "cuda" and "emulated-gpu" backends.
+template <class Ops>
+class GpuEngine final : public Engine {
+ public:
+  template <class... OpsArgs>
+  GpuEngine(std::string backend, std::string device, const Config& c, int batch, int seq_len, OpsArgs&&... ops_args)
+      : backend_(std::move(backend)), device_(std::move(device)), ops_(std::forward<OpsArgs>(ops_args)...),
+        model_(ops_, c, batch, seq_len) {}
+  std::string backend() const override { return backend_; }
+  std::string device() const override { return device_; }
+  int batch() const override { return model_.batch(); }
+  int seq_len() const override { return model_.seq_len(); }
+  double forward(std::span<const float> params, ByteView bytes) override { return model_.forward(params, bytes); }
+  double forward_backward(std::span<const float> params, ByteView bytes, std::span<float> grads) override {
+    const double loss = model_.forward(params, bytes);
+    model_.backward(grads);
+    return loss;
+  }
+
+ private:
+  std::string backend_, device_;
+  Ops ops_;
+  GpuModel<Ops> model_;  // after ops_: built from it, and gone before it
 };
 
 }  // namespace lmzip::train::gpu

@@ -25,35 +25,13 @@ void HostOps::gemm(const Gemm& g) {
   }
 }
 
-namespace {
-
-class EmulatedGpuEngine final : public Engine {
- public:
-  EmulatedGpuEngine(const model::Config& c, int batch, int seq_len) : model_(ops_, c, batch, seq_len) {}
-  std::string backend() const override { return "emulated-gpu"; }
-  std::string device() const override { return "CPU (the CUDA backend's kernels run as loops)"; }
-  int batch() const override { return model_.batch(); }
-  int seq_len() const override { return model_.seq_len(); }
-  double forward(std::span<const float> params, ByteView bytes) override { return model_.forward(params, bytes); }
-  double forward_backward(std::span<const float> params, ByteView bytes, std::span<float> grads) override {
-    const double loss = model_.forward(params, bytes);
-    model_.backward(grads);
-    return loss;
-  }
-
- private:
-  HostOps ops_;
-  GpuModel<HostOps> model_;
-};
-
-}  // namespace
-
 }  // namespace lmzip::train::gpu
 
 namespace lmzip::train::detail {
 
 std::unique_ptr<Engine> make_emulated_engine(const model::Config& c, int batch, int seq_len) {
-  return std::make_unique<gpu::EmulatedGpuEngine>(c, batch, seq_len);
+  return std::make_unique<gpu::GpuEngine<gpu::HostOps>>("emulated-gpu", "CPU (the CUDA backend's kernels run as loops)", c,
+                                                        batch, seq_len);
 }
 
 }  // namespace lmzip::train::detail
