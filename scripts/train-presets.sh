@@ -21,4 +21,5 @@ resume=()
 "$ROOT/build/lmzip" train --corpus "$ROOT/data/corpus" --preset "$PRESET" -o "$RUN" --name "$NAME" \
   --seq-len 2048 --batch "$BATCH" -T "$THREADS" --steps "$STEPS" --lr 3e-3 --min-lr 3e-4 --warmup 100 \
   --eval-every 400 --eval-bytes 262144 --seed 1 "${resume[@]}"
-"$ROOT/scripts/model-card.sh" "$RUN" "$NAME"
+# The card records the run's folder as given: relative to the checkout, so the card is portable.
+cd "$ROOT" && scripts/model-card.sh "runs/$(basename "$RUN")" "$NAME"

@@ -214,7 +214,9 @@ TEST(BenchRunner, LmRowsAreChunkedOnlyAndTheProtocolRowHasThePapersAccounting) {
   const Measurement* lm7 = nullptr;
   for (const auto& m : r.measurements) {
     if (m.codec == "lm7:order1") lm7 = &m;
-    if (m.codec != "lm7:order1") EXPECT_FALSE(m.has_paper) << m.codec;
+    if (m.codec != "lm7:order1") {
+      EXPECT_FALSE(m.has_paper) << m.codec;
+    }
   }
   ASSERT_TRUE(lm7);
   EXPECT_TRUE(lm7->has_paper);

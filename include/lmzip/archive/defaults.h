@@ -6,9 +6,10 @@
 
 namespace lmzip::archive {
 
-// The model used when none is named (-m): the trained 200K byte transformer embedded in the
-// program (models/lmzip-200k/, docs/model.md); its name must be the embedded file's "name".
-inline constexpr std::string_view kDefaultModel = "lmzip-200k";
+// The model used when none is named (-m): the trained 800K byte transformer embedded in the
+// program (models/lmzip-800k/, docs/model.md); it must be the first of CMake's
+// LMZIP_EMBEDDED_MODELS (the earlier default, lmzip-200k, stays embedded for its archives).
+inline constexpr std::string_view kDefaultModel = "lmzip-800k";
 
 // Bytes per independently coded chunk, as the paper.
 inline constexpr std::uint32_t kDefaultChunkSize = 2048;
