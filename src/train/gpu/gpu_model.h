@@ -83,7 +83,8 @@ class GpuModel {
     lnf_ = alloc(N * D); lnf_mean_ = alloc(N); lnf_rstd_ = alloc(N);
     logits_ = alloc(N * 256); probs_ = alloc(N * 256); losses_ = alloc(N);
     // Scratch shared by all layers.
-    q_ = alloc(N * D); k_ = alloc(N * D); v_ = alloc(N * D); yp_ = alloc(N * D);
+    q_ = alloc(N * D); k_ = alloc(N * D); v_ = alloc(N * D);
+    if (!fused_) yp_ = alloc(N * D);
     dres_ = alloc(N * D); dln_ = alloc(N * D); dtmp_ = alloc(N * D); datty_ = alloc(N * D);
     dyp_ = alloc(N * D); dqp_ = alloc(N * D); dkp_ = alloc(N * D); dvp_ = alloc(N * D);
     dfch_ = alloc(N * M); dfch_gelu_ = alloc(N * M); dlogits_ = alloc(N * 256);
@@ -335,7 +336,8 @@ class GpuModel {
   float* encoded_;
   std::vector<Layer> layers_;
   float *lnf_, *lnf_mean_, *lnf_rstd_, *logits_, *probs_, *losses_;
-  float *q_, *k_, *v_, *yp_;
+  float *q_, *k_, *v_;
+  float* yp_ = nullptr;  // materialised attention's output per head (B*H, T, hd)
   float *dres_, *dln_, *dtmp_, *datty_, *dyp_, *dqp_, *dkp_, *dvp_, *dfch_, *dfch_gelu_, *dlogits_;
   float* datt_ = nullptr;   // materialised attention's scratch (B*H, T, T)
   float* delta_ = nullptr;  // fused attention's dy.y per head row (B*H*T)
