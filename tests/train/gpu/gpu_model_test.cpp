@@ -67,6 +67,23 @@ double grad_error(const std::vector<float>& got, const std::vector<double>& want
   return worst / scale;
 }
 
+struct LossAndGrads {
+  double loss;
+  std::vector<float> grads;
+};
+
+// One forward_backward of `backend` (2 threads for the cpu backend).
+LossAndGrads run_engine(const std::string& backend, bool tf32, const model::Config& c, const model::OwnedWeights& w,
+                        const Bytes& bytes, int B, int T) {
+  EngineOptions o;
+  o.backend = backend;
+  o.threads = 2;
+  o.tf32 = tf32;
+  LossAndGrads r{0, std::vector<float>(c.parameter_count())};
+  r.loss = make_engine(c, B, T, o)->forward_backward(w.data(), bytes, r.grads);
+  return r;
+}
+
 void expect_matches_reference(const std::string& backend, double grad_tol, const model::Config& c, int B, int T) {
   model::OwnedWeights w = model::random_weights(c, 11, {.perturb_layernorm = true});
   const Bytes bytes = text_bytes(static_cast<std::size_t>(B) * T, 5);
@@ -99,17 +116,10 @@ TEST(GpuModel, EmulatedMatchesTheCpuBackendOnAPreset) {
   const int B = 2, T = 48;
   model::OwnedWeights w = model::random_weights(c, 3);
   const Bytes bytes = text_bytes(static_cast<std::size_t>(B) * T, 9);
-  EngineOptions cpu;
-  cpu.backend = "cpu";
-  cpu.threads = 2;
-  EngineOptions emu;
-  emu.backend = "emulated-gpu";
-  std::vector<float> g_cpu(c.parameter_count()), g_emu(c.parameter_count());
-  const double l_cpu = make_engine(c, B, T, cpu)->forward_backward(w.data(), bytes, g_cpu);
-  const double l_emu = make_engine(c, B, T, emu)->forward_backward(w.data(), bytes, g_emu);
-  EXPECT_NEAR(l_emu, l_cpu, 1e-6 * l_cpu);
-  std::vector<double> want(g_cpu.begin(), g_cpu.end());
-  EXPECT_LT(grad_error(g_emu, want), 1e-4);
+  const LossAndGrads cpu = run_engine("cpu", false, c, w, bytes, B, T);
+  const LossAndGrads emu = run_engine("emulated-gpu", false, c, w, bytes, B, T);
+  EXPECT_NEAR(emu.loss, cpu.loss, 1e-6 * cpu.loss);
+  EXPECT_LT(grad_error(emu.grads, std::vector<double>(cpu.grads.begin(), cpu.grads.end())), 1e-4);
 }
 
 // The fused attention kernels against their plain twin (GEMMs + softmax), for every head size the
@@ -160,19 +170,12 @@ TEST(GpuModel, CudaMatchesTheCpuBackendOnThe3MPreset) {
   const int B = 2, T = 256;
   model::OwnedWeights w = model::random_weights(c, 4);
   const Bytes bytes = text_bytes(static_cast<std::size_t>(B) * T, 13);
-  EngineOptions cpu;
-  cpu.backend = "cpu";
-  cpu.threads = 2;
-  std::vector<float> g_cpu(c.parameter_count()), g_gpu(c.parameter_count());
-  const double l_cpu = make_engine(c, B, T, cpu)->forward_backward(w.data(), bytes, g_cpu);
+  const LossAndGrads cpu = run_engine("cpu", false, c, w, bytes, B, T);
+  const std::vector<double> want(cpu.grads.begin(), cpu.grads.end());
   for (bool tf32 : {false, true}) {
-    EngineOptions gpu;
-    gpu.backend = "cuda";
-    gpu.tf32 = tf32;
-    const double l_gpu = make_engine(c, B, T, gpu)->forward_backward(w.data(), bytes, g_gpu);
-    std::vector<double> want(g_cpu.begin(), g_cpu.end());
-    const double err = grad_error(g_gpu, want);
-    EXPECT_NEAR(l_gpu, l_cpu, (tf32 ? 1e-3 : 1e-5) * l_cpu) << "tf32 " << tf32;
+    const LossAndGrads gpu = run_engine("cuda", tf32, c, w, bytes, B, T);
+    const double err = grad_error(gpu.grads, want);
+    EXPECT_NEAR(gpu.loss, cpu.loss, (tf32 ? 1e-3 : 1e-5) * cpu.loss) << "tf32 " << tf32;
     EXPECT_LT(err, tf32 ? 2e-2 : 1e-3) << "tf32 " << tf32;
     RecordProperty(tf32 ? "grad_error_tf32" : "grad_error_fp32", testing::PrintToString(err));
   }
