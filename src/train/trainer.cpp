@@ -164,9 +164,16 @@ double run_training(const TrainerOptions& o, const TrainLogFn& log) {
     throw Error(fmt::format("{}: corpus too small ({} bytes) for windows of {}", o.train_file.string(), corpus.size(),
                             o.seq_len));
   }
-  if (valid.size() < static_cast<std::size_t>(o.batch) * static_cast<std::size_t>(o.seq_len)) {
+  // Evaluation runs a whole batch of windows at a time: refuse now what would fail after the
+  // first eval_every steps.
+  const std::uint64_t batch_bytes = static_cast<std::uint64_t>(o.batch) * static_cast<std::uint64_t>(o.seq_len);
+  if (valid.size() < batch_bytes) {
     throw Error(fmt::format("{}: held-out text too small ({} bytes) for {} windows of {}", o.valid_file.string(),
                             valid.size(), o.batch, o.seq_len));
+  }
+  if (o.eval_bytes < batch_bytes) {
+    throw Error(fmt::format("train: --eval-bytes {} is less than one batch ({} windows of {} = {} bytes)", o.eval_bytes,
+                            o.batch, o.seq_len, batch_bytes));
   }
   const std::unique_ptr<Engine> engine = make_engine(o.config, o.batch, o.seq_len, eo);
   std::filesystem::create_directories(o.out_dir);

@@ -139,6 +139,10 @@ TEST(Trainer, BadInputsAreClearErrors) {
   EXPECT_THROW(run_training(options(tmp, "run")), Error) << "held-out text smaller than a batch of windows";
   write_text(tmp / "valid.txt", 2000);
   o = options(tmp, "run");
+  o.eval_bytes = 64;  // less than one batch of 4 windows of 32: refused before any step
+  EXPECT_THROW(run_training(o), Error);
+  EXPECT_FALSE(std::filesystem::exists(tmp / "run" / "log.csv")) << "nothing trained before the refusal";
+  o = options(tmp, "run");
   o.train_file = tmp / "missing.txt";
   try {
     run_training(o);

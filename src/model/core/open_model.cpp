@@ -31,7 +31,9 @@ std::shared_ptr<const ByteModel> transformer_of(const ModelFile& file) {
 const std::vector<std::unique_ptr<const ModelFile>>& embedded_files() {
   static const auto files = [] {
     std::vector<std::unique_ptr<const ModelFile>> v;
-    for (const ByteView image : embedded_model_images()) v.push_back(std::make_unique<const ModelFile>(image, "(embedded model)"));
+    for (const ByteView image : embedded_model_images()) {
+      v.push_back(std::make_unique<const ModelFile>(image, "(embedded model " + std::to_string(v.size()) + ")"));
+    }
     return v;
   }();
   return files;
