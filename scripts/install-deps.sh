@@ -10,7 +10,7 @@ PACKAGES=(
   libpng-dev libjpeg62-turbo-dev libjxl-dev
   libflac-dev libsndfile1-dev libsoxr-dev
   libxxhash-dev libssl-dev nlohmann-json3-dev libcli11-dev libfmt-dev
-  libicu-dev gnuplot-nox
+  libicu-dev gnuplot-nox libopenblas-dev
   gzip xz-utils bzip2 zstd
 )
 

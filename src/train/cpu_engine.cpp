@@ -8,6 +8,7 @@
 
 #include "engines.h"
 #include "lmzip/error.h"
+#include "lmzip/train/layers_fast.h"
 #include "lmzip/train/train_model.h"
 
 namespace lmzip::train::detail {
@@ -24,7 +25,11 @@ class CpuEngine final : public Engine {
     losses_.resize(static_cast<std::size_t>(threads));
   }
   std::string backend() const override { return "cpu"; }
-  std::string device() const override { return fmt::format("{} thread{}", threads_, threads_ == 1 ? "" : "s"); }
+  // "2 threads" (reference layers) or "2 threads, OpenBLAS (Haswell kernels)" (GEMM layers).
+  std::string device() const override {
+    return fmt::format("{} thread{}{}", threads_, threads_ == 1 ? "" : "s",
+                       fast::accelerated() ? ", " + fast::backend() : std::string());
+  }
   int batch() const override { return batch_; }
   int seq_len() const override { return models_[0]->seq_len(); }
 

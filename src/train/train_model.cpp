@@ -3,11 +3,56 @@
 
 #include <algorithm>
 #include <string>
+#include <type_traits>
 
 #include "lmzip/error.h"
 #include "lmzip/train/layers.h"
+#include "lmzip/train/layers_fast.h"
 
 namespace lmzip::train {
+
+namespace {
+
+// The heavy layers: float32 runs their GEMM twins when lmzip has OpenBLAS (lmzip/train/layers_fast.h
+// says why not otherwise); float64, the gradient checks, always runs the reference layers.
+namespace dispatch {
+
+template <class T>
+constexpr bool kFast = std::is_same_v<T, float> &&
+#ifdef LMZIP_HAVE_OPENBLAS
+                       true;
+#else
+                       false;
+#endif
+
+template <class T>
+void matmul_forward(T* out, const T* x, const T* W, const T* b, int N, int IN, int OUT) {
+  if constexpr (kFast<T>) fast::matmul_forward(out, x, W, b, N, IN, OUT);
+  else train::matmul_forward(out, x, W, b, N, IN, OUT);
+}
+
+template <class T>
+void matmul_backward(T* dx, T* dW, T* db, const T* dout, const T* x, const T* W, int N, int IN, int OUT) {
+  if constexpr (kFast<T>) fast::matmul_backward(dx, dW, db, dout, x, W, N, IN, OUT);
+  else train::matmul_backward(dx, dW, db, dout, x, W, N, IN, OUT);
+}
+
+template <class T>
+void attention_forward(T* out, T* att, const T* q, const T* k, const T* v, int B, int Tlen, int H, int hd) {
+  if constexpr (kFast<T>) fast::attention_forward(out, att, q, k, v, B, Tlen, H, hd);
+  else train::attention_forward(out, att, q, k, v, B, Tlen, H, hd);
+}
+
+template <class T>
+void attention_backward(T* dq, T* dk, T* dv, const T* dout, const T* att, const T* q, const T* k, const T* v,
+                        int B, int Tlen, int H, int hd) {
+  if constexpr (kFast<T>) fast::attention_backward(dq, dk, dv, dout, att, q, k, v, B, Tlen, H, hd);
+  else train::attention_backward(dq, dk, dv, dout, att, q, k, v, B, Tlen, H, hd);
+}
+
+}  // namespace dispatch
+
+}  // namespace
 
 template <class Scalar>
 typename TrainModel<Scalar>::Acts TrainModel<Scalar>::carve_acts(Scalar* base, std::size_t* total) const {
@@ -97,23 +142,23 @@ double TrainModel<Scalar>::forward(std::span<const Scalar> params, ByteView byte
     const auto& w = p.layers[l];
     LayerActs& A = a.layers[l];
     layernorm_forward(A.ln1, A.ln1_mean, A.ln1_rstd, x, w.ln1_w, w.ln1_b, N, D, eps);
-    matmul_forward(A.q, A.ln1, w.wq, static_cast<const Scalar*>(nullptr), N, D, D);
-    matmul_forward(A.k, A.ln1, w.wk, static_cast<const Scalar*>(nullptr), N, D, D);
-    matmul_forward(A.v, A.ln1, w.wv, static_cast<const Scalar*>(nullptr), N, D, D);
+    dispatch::matmul_forward(A.q, A.ln1, w.wq, static_cast<const Scalar*>(nullptr), N, D, D);
+    dispatch::matmul_forward(A.k, A.ln1, w.wk, static_cast<const Scalar*>(nullptr), N, D, D);
+    dispatch::matmul_forward(A.v, A.ln1, w.wv, static_cast<const Scalar*>(nullptr), N, D, D);
     rope_forward(A.q, rope_cos_.data(), rope_sin_.data(), B_, T_, H, hd);
     rope_forward(A.k, rope_cos_.data(), rope_sin_.data(), B_, T_, H, hd);
-    attention_forward(A.atty, A.att, A.q, A.k, A.v, B_, T_, H, hd);
-    matmul_forward(A.attproj, A.atty, w.wo, static_cast<const Scalar*>(nullptr), N, D, D);
+    dispatch::attention_forward(A.atty, A.att, A.q, A.k, A.v, B_, T_, H, hd);
+    dispatch::matmul_forward(A.attproj, A.atty, w.wo, static_cast<const Scalar*>(nullptr), N, D, D);
     residual_forward(A.res2, x, A.attproj, N * D);
     layernorm_forward(A.ln2, A.ln2_mean, A.ln2_rstd, A.res2, w.ln2_w, w.ln2_b, N, D, eps);
-    matmul_forward(A.fch, A.ln2, w.up_w, w.up_b, N, D, M);
+    dispatch::matmul_forward(A.fch, A.ln2, w.up_w, w.up_b, N, D, M);
     gelu_forward(A.fch_gelu, A.fch, N * M);
-    matmul_forward(A.fcproj, A.fch_gelu, w.down_w, w.down_b, N, M, D);
+    dispatch::matmul_forward(A.fcproj, A.fch_gelu, w.down_w, w.down_b, N, M, D);
     residual_forward(A.res3, A.res2, A.fcproj, N * D);
     x = A.res3;
   }
   layernorm_forward(a.lnf, a.lnf_mean, a.lnf_rstd, x, p.lnf_w, p.lnf_b, N, D, eps);
-  matmul_forward(a.logits, a.lnf, p.head_w, p.head_b, N, D, 256);
+  dispatch::matmul_forward(a.logits, a.lnf, p.head_w, p.head_b, N, D, 256);
   return crossentropy_forward(a.probs, a.losses, a.logits, targets_.data(), N, 256);
 }
 
@@ -129,7 +174,7 @@ void TrainModel<Scalar>::backward() {
   Acts& d = dacts_;
 
   crossentropy_backward(d.logits, a.probs, targets_.data(), N, 256);
-  matmul_backward(d.lnf, g.head_w, g.head_b, d.logits, a.lnf, p.head_w, N, D, 256);
+  dispatch::matmul_backward(d.lnf, g.head_w, g.head_b, d.logits, a.lnf, p.head_w, N, D, 256);
   const int L = static_cast<int>(a.layers.size());
   Scalar* dx_last = L > 0 ? d.layers[static_cast<std::size_t>(L - 1)].res3 : d.encoded;
   const Scalar* x_last = L > 0 ? a.layers[static_cast<std::size_t>(L - 1)].res3 : a.encoded;
@@ -145,18 +190,18 @@ void TrainModel<Scalar>::backward() {
     Scalar* dx = l == 0 ? d.encoded : d.layers[li - 1].res3;
 
     residual_backward(dA.res2, dA.fcproj, dA.res3, N * D);
-    matmul_backward(dA.fch_gelu, gw.down_w, gw.down_b, dA.fcproj, A.fch_gelu, w.down_w, N, M, D);
+    dispatch::matmul_backward(dA.fch_gelu, gw.down_w, gw.down_b, dA.fcproj, A.fch_gelu, w.down_w, N, M, D);
     gelu_backward(dA.fch, A.fch, dA.fch_gelu, N * M);
-    matmul_backward(dA.ln2, gw.up_w, gw.up_b, dA.fch, A.ln2, w.up_w, N, D, M);
+    dispatch::matmul_backward(dA.ln2, gw.up_w, gw.up_b, dA.fch, A.ln2, w.up_w, N, D, M);
     layernorm_backward(dA.res2, gw.ln2_w, gw.ln2_b, dA.ln2, A.res2, w.ln2_w, A.ln2_mean, A.ln2_rstd, N, D);
     residual_backward(dx, dA.attproj, dA.res2, N * D);
-    matmul_backward(dA.atty, gw.wo, static_cast<Scalar*>(nullptr), dA.attproj, A.atty, w.wo, N, D, D);
-    attention_backward(dA.q, dA.k, dA.v, dA.atty, A.att, A.q, A.k, A.v, B_, T_, H, hd);
+    dispatch::matmul_backward(dA.atty, gw.wo, static_cast<Scalar*>(nullptr), dA.attproj, A.atty, w.wo, N, D, D);
+    dispatch::attention_backward(dA.q, dA.k, dA.v, dA.atty, A.att, A.q, A.k, A.v, B_, T_, H, hd);
     rope_backward(dA.q, rope_cos_.data(), rope_sin_.data(), B_, T_, H, hd);
     rope_backward(dA.k, rope_cos_.data(), rope_sin_.data(), B_, T_, H, hd);
-    matmul_backward(dA.ln1, gw.wq, static_cast<Scalar*>(nullptr), dA.q, A.ln1, w.wq, N, D, D);
-    matmul_backward(dA.ln1, gw.wk, static_cast<Scalar*>(nullptr), dA.k, A.ln1, w.wk, N, D, D);
-    matmul_backward(dA.ln1, gw.wv, static_cast<Scalar*>(nullptr), dA.v, A.ln1, w.wv, N, D, D);
+    dispatch::matmul_backward(dA.ln1, gw.wq, static_cast<Scalar*>(nullptr), dA.q, A.ln1, w.wq, N, D, D);
+    dispatch::matmul_backward(dA.ln1, gw.wk, static_cast<Scalar*>(nullptr), dA.k, A.ln1, w.wk, N, D, D);
+    dispatch::matmul_backward(dA.ln1, gw.wv, static_cast<Scalar*>(nullptr), dA.v, A.ln1, w.wv, N, D, D);
     layernorm_backward(dx, gw.ln1_w, gw.ln1_b, dA.ln1, x, w.ln1_w, A.ln1_mean, A.ln1_rstd, N, D);
   }
   embedding_backward(g.embed, d.encoded, inputs_.data(), N, D);

@@ -15,6 +15,7 @@
 #include "lmzip/error.h"
 #include "lmzip/model/model_file.h"
 #include "lmzip/train/engine.h"
+#include "lmzip/train/layers_fast.h"
 #include "lmzip/train/train_model.h"
 #include "train/gpu/host_ops.h"
 
@@ -189,7 +190,7 @@ TEST(Engine, BackendsAreNamedAndUnavailableOnesExplainWhy) {
   o.backend = "cpu";
   o.threads = 2;
   EXPECT_THROW(make_engine(c, 3, 8, o), Error) << "batch not a multiple of the threads";
-  EXPECT_EQ(make_engine(c, 4, 8, o)->device(), "2 threads");
+  EXPECT_EQ(make_engine(c, 4, 8, o)->device(), fast::accelerated() ? "2 threads, " + fast::backend() : "2 threads");
   o.backend = "auto";
   const std::string why = cuda_unavailable_reason();
   EXPECT_EQ(make_engine(c, 4, 8, o)->backend(), why.empty() ? "cuda" : "cpu");
