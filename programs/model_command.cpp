@@ -1,6 +1,7 @@
 #include "model_command.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -70,15 +71,29 @@ void run_token_model_info(const std::string& path, const std::string& tokenizer)
   }
 }
 
-void run_info(const std::string& path, const std::string& tokenizer) {
-  if (model::looks_like_token_model(path)) return run_token_model_info(path, tokenizer);
-  model::ModelFile f(path);
+void print_model_file(const model::ModelFile& f, const std::string& where) {
   const model::Config& c = f.config();
-  std::printf("file        %s (%llu bytes)\n", path.c_str(), static_cast<unsigned long long>(f.file_size()));
+  std::printf("file        %s (%llu bytes)\n", where.c_str(), static_cast<unsigned long long>(f.file_size()));
   std::printf("name        %s\n", f.name().c_str());
   std::printf("sha256      %s\n", f.sha256().c_str());
   std::printf("parameters  %llu\n", static_cast<unsigned long long>(c.parameter_count()));
   std::printf("config      %s\n", model::to_json(c).c_str());
+}
+
+// A built-in transformer's name (the embedded file) or the path of a model file.
+void run_info(const std::string& spec, const std::string& tokenizer) {
+  if (const model::ModelFile* embedded = model::embedded_model_file(spec)) {
+    if (!tokenizer.empty()) throw Error(spec + ": is a byte model; --tokenizer applies to token models");
+    return print_model_file(*embedded, "embedded in the program (models/" + spec + "/model.safetensors)");
+  }
+  std::error_code ec;
+  if (!std::filesystem::exists(spec, ec)) {
+    std::string names;
+    for (const auto& n : model::embedded_model_names()) names += (names.empty() ? "" : ", ") + n;
+    throw Error(spec + ": no such model (built-in transformers: " + names + "; or the path of a model file)");
+  }
+  if (model::looks_like_token_model(spec)) return run_token_model_info(spec, tokenizer);
+  print_model_file(model::ModelFile(spec), spec);
 }
 
 }  // namespace
@@ -101,8 +116,10 @@ void add_model_command(CLI::App& app) {
 
   auto path = std::make_shared<std::string>();
   auto tokenizer = std::make_shared<std::string>();
-  auto* info = cmd->add_subcommand("info", "Print a model file's name, config, parameter count and SHA-256");
-  info->add_option("file", *path, "Model file (lmzip safetensors, GGUF, Hugging Face folder, llama2.c)")->required();
+  auto* info = cmd->add_subcommand("info", "Print a model's name, config, parameter count and SHA-256");
+  info->add_option("model", *path,
+                   "A built-in transformer's name, or a model file (lmzip safetensors, GGUF, Hugging Face folder, llama2.c)")
+      ->required();
   info->add_option("--tokenizer", *tokenizer, "Tokenizer file of a token model that carries none");
   info->callback([path, tokenizer] { run_info(*path, *tokenizer); });
 }

@@ -11,6 +11,8 @@
 
 namespace lmzip::model {
 
+class ModelFile;
+
 struct OpenOptions {
   // The tokenizer file of a token model (lmzip/model/token_model.h) whose file does not carry
   // one, e.g. a llama2.c checkpoint's tok*.bin.
@@ -34,5 +36,9 @@ std::vector<std::string> embedded_model_names();
 
 // The default model: the first embedded transformer.
 std::string embedded_model_name();
+
+// The checked file of the embedded transformer called `name` (static storage), or null when no
+// embedded transformer has that name; `lmzip model info NAME` prints it.
+const ModelFile* embedded_model_file(std::string_view name);
 
 }  // namespace lmzip::model

@@ -49,6 +49,13 @@ std::vector<std::string> embedded_model_names() {
   return names;
 }
 
+const ModelFile* embedded_model_file(std::string_view name) {
+  for (const auto& f : embedded_files()) {
+    if (name == f->name()) return f.get();
+  }
+  return nullptr;
+}
+
 std::vector<std::string> builtin_model_names() {
   std::vector<std::string> names = embedded_model_names();
   for (int k = 0; k <= AdaptiveOrderModel::kMaxOrder; ++k) names.push_back(AdaptiveOrderModel::builtin_name(k));
@@ -65,9 +72,7 @@ std::shared_ptr<const ByteModel> open_model(std::string_view spec, const OpenOpt
   for (int k = 0; k <= AdaptiveOrderModel::kMaxOrder; ++k) {
     if (spec == AdaptiveOrderModel::builtin_name(k)) return byte_model(std::make_shared<AdaptiveOrderModel>(k));
   }
-  for (const auto& f : embedded_files()) {
-    if (spec == f->name()) return byte_model(transformer_of(*f));
-  }
+  if (const ModelFile* f = embedded_model_file(spec)) return byte_model(transformer_of(*f));
   const std::string path(spec);
   std::error_code ec;
   if (path.empty() || !std::filesystem::exists(path, ec)) {
