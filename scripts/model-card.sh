@@ -45,12 +45,14 @@ BENCH_JSON="$OUT/bench.json"
   --json "$BENCH_JSON" --csv "$OUT/bench.csv"
 
 # The card.
-field() { grep -o "\"$1\": *[^,}]*" "$OUT/run.json" | head -1 | sed 's/.*: *//; s/"//g'; }
+field() { grep -o "\"$1\": *\(\"[^\"]*\"\|[^,}]*\)" "$OUT/run.json" | head -1 | sed 's/^[^:]*: *//; s/"//g'; }
 SHA=$(sha256sum "$OUT/model.safetensors" | cut -d' ' -f1)
 CORPUS_SHA=$(grep ' train.txt$' "$CORPUS/MANIFEST" | grep sha256 | cut -d' ' -f2)
 VALID_SHA=$(grep ' valid.txt$' "$CORPUS/MANIFEST" | grep sha256 | cut -d' ' -f2)
 INFO=$(cd "$ROOT" && "$LMZIP" model info "models/$NAME/model.safetensors")
 SECONDS_TRAINED=$(printf '%.0f' "$(field train_seconds)")
+DEVICE=$(field device); [[ -n "$DEVICE" ]] || DEVICE="$(field threads) threads"  # runs before the backends
+BACKEND=$(field backend); [[ -n "$BACKEND" ]] || BACKEND=cpu
 VALID_BPB=$(printf '%.3f' "$(field valid_bits_per_byte)")
 TABLE=$(awk -F, -v m="lm:$OUT/model.safetensors" 'NR > 1 {
     name = $1 == m ? "'"$NAME"'" : ($1 == "lm:order2" ? "order2 (built in)" : $1)
@@ -73,7 +75,7 @@ $INFO
 | file | \`model.safetensors\`, sha256 \`$SHA\` |
 | corpus | scripts/make-corpus.sh: train.txt sha256 \`$CORPUS_SHA\`, held-out valid.txt \`$VALID_SHA\` (docs/corpus.md); no evaluation text trained on |
 | training | $(field steps_done) steps of batch $(field batch) x $(field seq_len) bytes, $(field bytes_seen) bytes seen, lr $(field lr) -> $(field min_lr) (warm-up $(field warmup), cosine), weight decay $(field weight_decay), clip $(field clip), seed $(field seed) |
-| hardware | $(field cpu), $(field threads) threads ($(field backend) backend) |
+| hardware | $(field cpu), $DEVICE ($BACKEND backend) |
 | time | $SECONDS_TRAINED s of training |
 | held-out bits per byte at the end of training | $VALID_BPB (first $(field eval_bytes) bytes of valid.txt in windows of $(field seq_len) bytes, float32 training forward) |
 
