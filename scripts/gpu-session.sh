@@ -28,7 +28,9 @@ export LD_LIBRARY_PATH="$W/lib:$CUBLAS_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 LMZIP="$W/bin/lmzip"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv 2>&1 | tee "$OUT/gpu.txt" || true
 (cd "$ROOT" && "$W/bin/lmzip_tests" --gtest_filter='GpuModel.*:Engine.*:Trainer.*' 2>&1) | tee "$OUT/tests.txt" | tail -25
-NAME="lmzip-$(echo "$PRESET" | tr 'A-Z' 'a-z')"
+# A new name: a shipped model's bytes never change (archives record its SHA-256), so a model
+# trained here ships beside the CPU-trained one of the same preset, not over it.
+NAME=${NAME:-"lmzip-$(echo "$PRESET" | tr 'A-Z' 'a-z')-gpu"}
 recipe=(--corpus "$W/corpus" --preset "$PRESET" --name "$NAME" --backend "$BACKEND" --seq-len 2048 --batch "$BATCH"
         --lr 3e-3 --min-lr 3e-4 --warmup 100 --eval-bytes 262144 --seed 1 -q)
 "$LMZIP" train "${recipe[@]}" -o "$W/probe" --steps 20 --eval-every 1000
