@@ -18,36 +18,36 @@ namespace {
 namespace dispatch {
 
 template <class T>
-constexpr bool kFast = std::is_same_v<T, float> &&
-#ifdef LMZIP_HAVE_OPENBLAS
-                       true;
-#else
-                       false;
-#endif
-
-template <class T>
 void matmul_forward(T* out, const T* x, const T* W, const T* b, int N, int IN, int OUT) {
-  if constexpr (kFast<T>) fast::matmul_forward(out, x, W, b, N, IN, OUT);
-  else train::matmul_forward(out, x, W, b, N, IN, OUT);
+  if constexpr (std::is_same_v<T, float>) {
+    if (fast::accelerated()) return fast::matmul_forward(out, x, W, b, N, IN, OUT);
+  }
+  train::matmul_forward(out, x, W, b, N, IN, OUT);
 }
 
 template <class T>
 void matmul_backward(T* dx, T* dW, T* db, const T* dout, const T* x, const T* W, int N, int IN, int OUT) {
-  if constexpr (kFast<T>) fast::matmul_backward(dx, dW, db, dout, x, W, N, IN, OUT);
-  else train::matmul_backward(dx, dW, db, dout, x, W, N, IN, OUT);
+  if constexpr (std::is_same_v<T, float>) {
+    if (fast::accelerated()) return fast::matmul_backward(dx, dW, db, dout, x, W, N, IN, OUT);
+  }
+  train::matmul_backward(dx, dW, db, dout, x, W, N, IN, OUT);
 }
 
 template <class T>
 void attention_forward(T* out, T* att, const T* q, const T* k, const T* v, int B, int Tlen, int H, int hd) {
-  if constexpr (kFast<T>) fast::attention_forward(out, att, q, k, v, B, Tlen, H, hd);
-  else train::attention_forward(out, att, q, k, v, B, Tlen, H, hd);
+  if constexpr (std::is_same_v<T, float>) {
+    if (fast::accelerated()) return fast::attention_forward(out, att, q, k, v, B, Tlen, H, hd);
+  }
+  train::attention_forward(out, att, q, k, v, B, Tlen, H, hd);
 }
 
 template <class T>
 void attention_backward(T* dq, T* dk, T* dv, const T* dout, const T* att, const T* q, const T* k, const T* v,
                         int B, int Tlen, int H, int hd) {
-  if constexpr (kFast<T>) fast::attention_backward(dq, dk, dv, dout, att, q, k, v, B, Tlen, H, hd);
-  else train::attention_backward(dq, dk, dv, dout, att, q, k, v, B, Tlen, H, hd);
+  if constexpr (std::is_same_v<T, float>) {
+    if (fast::accelerated()) return fast::attention_backward(dq, dk, dv, dout, att, q, k, v, B, Tlen, H, hd);
+  }
+  train::attention_backward(dq, dk, dv, dout, att, q, k, v, B, Tlen, H, hd);
 }
 
 }  // namespace dispatch
