@@ -72,6 +72,8 @@ void add_train_command(CLI::App& app) {
       ->check(CLI::IsMember({"auto", "cpu", "cuda", "emulated-gpu"}));
   cmd->add_option("-T,--threads", a->o.threads, "Threads of the cpu backend (data parallel)");
   cmd->add_flag("!--no-tf32", a->o.tf32, "cuda: full float32 GEMMs instead of TF32 tensor cores");
+  cmd->add_flag("!--materialized-attention", a->o.fused_attention,
+                "cuda: attention as GEMMs over B*H*T*T scores instead of the fused kernels (slower, far more memory)");
   cmd->add_option("--steps", a->o.steps, "Steps of the learning-rate schedule");
   cmd->add_option("--max-seconds", a->o.max_seconds, "Stop (evaluate and save) after this much training time");
   cmd->add_option("--lr", a->o.lr, "Peak learning rate");

@@ -158,6 +158,7 @@ double run_training(const TrainerOptions& o, const TrainLogFn& log) {
   eo.backend = o.backend;
   eo.threads = o.threads;
   eo.tf32 = o.tf32;
+  eo.fused_attention = o.fused_attention;
   const Bytes corpus = read_whole_file(o.train_file);
   const Bytes valid = read_whole_file(o.valid_file);
   if (corpus.size() < static_cast<std::size_t>(o.seq_len) * 4) {

@@ -39,6 +39,10 @@ struct EngineOptions {
   std::string backend = "auto";  // "auto", "cpu", "cuda" or "emulated-gpu"
   int threads = 1;               // cpu: threads; the batch must be a multiple of it
   bool tf32 = true;              // cuda: let cuBLAS use TF32 tensor cores (training only)
+  // cuda, emulated-gpu: attention as the fused kernels (no T x T buffers) where the head size
+  // allows, or always materialised (GEMMs and a softmax kernel, B*H*T*T floats per layer: the
+  // plain twin, slower and far larger, kept as a fall-back).
+  bool fused_attention = true;
 };
 
 // @throws lmzip::Error for an unknown backend, a batch that is not a multiple of the threads,

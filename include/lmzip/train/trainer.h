@@ -32,6 +32,7 @@ struct TrainerOptions {
   int threads = 1;                      // cpu backend: data-parallel threads
   std::string backend = "auto";         // lmzip/train/engine.h: auto, cpu, cuda or emulated-gpu
   bool tf32 = true;                     // cuda: TF32 tensor cores in cuBLAS
+  bool fused_attention = true;          // cuda: fused attention kernels (false: materialised)
   std::int64_t steps = 1000;            // total steps of the schedule
   double max_seconds = 0;               // > 0: stop (and save) after this much training time
   double lr = 2e-3;

@@ -60,13 +60,23 @@ class CudaOps {
   }
   void zero(float* p, std::size_t count) { check(cudaMemsetAsync(p, 0, count * sizeof(float)), "cudaMemset"); }
 
+  // One thread per index, in blocks of the size that gives the kernel the most resident warps
+  // (asked of the runtime once per kernel): the attention kernels hold a row or two in registers
+  // (up to 255 a thread), where blocks of 256 would leave a single block, 8 warps, on an SM.
   template <class F>
   void launch(Index n, const F& f) {
     if (n <= 0) return;
-    constexpr int kThreads = 256;
-    const Index blocks = (n + kThreads - 1) / kThreads;
-    run_kernel<<<static_cast<unsigned>(blocks), kThreads>>>(f, n);
+    static const int threads = block_size(run_kernel<F>);
+    const Index blocks = (n + threads - 1) / threads;
+    run_kernel<<<static_cast<unsigned>(blocks), threads>>>(f, n);
     check(cudaGetLastError(), "kernel launch");
+  }
+
+  template <class K>
+  static int block_size(K kernel) {
+    int min_grid = 0, threads = 0;
+    check(cudaOccupancyMaxPotentialBlockSize(&min_grid, &threads, kernel, 0, 0), "cudaOccupancyMaxPotentialBlockSize");
+    return threads > 0 ? threads : 128;
   }
 
   void gemm(const Gemm& g) {
@@ -94,12 +104,14 @@ std::string cuda_unavailable_reason() {
   return "";
 }
 
-std::unique_ptr<Engine> make_cuda_engine(const model::Config& c, int batch, int seq_len, bool tf32) {
+std::unique_ptr<Engine> make_cuda_engine(const model::Config& c, int batch, int seq_len, bool tf32,
+                                         bool fused_attention) {
   const std::string why = cuda_unavailable_reason();
   if (!why.empty()) throw Error("train: --backend cuda: " + why);
   cudaDeviceProp prop{};
   gpu::check(cudaGetDeviceProperties(&prop, 0), "cudaGetDeviceProperties");
-  return std::make_unique<gpu::GpuEngine<gpu::CudaOps>>("cuda", prop.name, c, batch, seq_len, tf32);
+  return std::make_unique<gpu::GpuEngine<gpu::CudaOps>>("cuda", prop.name, c, batch, seq_len, gpu::attention(fused_attention),
+                                                        tf32);
 }
 
 }  // namespace lmzip::train::detail

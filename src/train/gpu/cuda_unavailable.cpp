@@ -11,7 +11,7 @@ std::string cuda_unavailable_reason() {
          "reconfigure, or pass -DCMAKE_CUDA_COMPILER=/usr/local/cuda/bin/nvcc)";
 }
 
-std::unique_ptr<Engine> make_cuda_engine(const model::Config&, int, int, bool) {
+std::unique_ptr<Engine> make_cuda_engine(const model::Config&, int, int, bool, bool) {
   throw Error("train: --backend cuda: " + cuda_unavailable_reason());
 }
 

@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "flash_kernels.h"
 #include "kernels.h"
 #include "lmzip/error.h"
 #include "lmzip/model/config.h"
@@ -48,6 +49,7 @@ struct Gemm {
 // head size is one of kFusedHeadDims, else materialised (GEMMs + a softmax kernel, B*H*T*T floats
 // per layer: the plain twin the tests compare the fused kernels with).
 enum class Attention { kFused, kMaterialized };
+inline Attention attention(bool fused) { return fused ? Attention::kFused : Attention::kMaterialized; }
 
 template <class Ops>
 class GpuModel {
@@ -354,9 +356,12 @@ template <class Ops>
 class GpuEngine final : public Engine {
  public:
   template <class... OpsArgs>
-  GpuEngine(std::string backend, std::string device, const Config& c, int batch, int seq_len, OpsArgs&&... ops_args)
+  GpuEngine(std::string backend, std::string device, const Config& c, int batch, int seq_len, Attention attention,
+            OpsArgs&&... ops_args)
       : backend_(std::move(backend)), device_(std::move(device)), ops_(std::forward<OpsArgs>(ops_args)...),
-        model_(ops_, c, batch, seq_len) {}
+        model_(ops_, c, batch, seq_len, attention) {
+    device_ += model_.fused_attention() ? ", fused attention" : ", materialised attention";
+  }
   std::string backend() const override { return backend_; }
   std::string device() const override { return device_; }
   int batch() const override { return model_.batch(); }

@@ -29,9 +29,9 @@ void HostOps::gemm(const Gemm& g) {
 
 namespace lmzip::train::detail {
 
-std::unique_ptr<Engine> make_emulated_engine(const model::Config& c, int batch, int seq_len) {
+std::unique_ptr<Engine> make_emulated_engine(const model::Config& c, int batch, int seq_len, bool fused_attention) {
   return std::make_unique<gpu::GpuEngine<gpu::HostOps>>("emulated-gpu", "CPU (the CUDA backend's kernels run as loops)", c,
-                                                        batch, seq_len);
+                                                        batch, seq_len, gpu::attention(fused_attention));
 }
 
 }  // namespace lmzip::train::detail

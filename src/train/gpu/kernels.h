@@ -7,7 +7,8 @@
 // activations row-major (N, C) with N = B * T; attention tensors per head (B, H, T, ...).
 //
 // Training is not on the coding path: these kernels need not be bit-exact (docs/numerics.md), only
-// close to the CPU backend (tests/train/gpu_model_test.cpp states the tolerance).
+// close to the CPU backend (tests/train/gpu_model_test.cpp states the tolerance). The fused
+// attention kernels are in flash_kernels.h.
 #pragma once
 #include <math.h>
 
@@ -152,126 +153,6 @@ struct CausalSoftmaxBackward {
     for (Index s = 0; s <= t; ++s) weighted += a[s] * d[s];
     for (Index s = 0; s <= t; ++s) d[s] = a[s] * (d[s] - weighted) * scale;
     for (Index s = t + 1; s < T; ++s) d[s] = 0.0f;
-  }
-};
-
-// Fused causal attention (FlashAttention's recurrence, one thread per row, nothing of size T x T
-// stored). q, k, v, y are per head (B*H, T, HD); row i = (b*H + h)*T + t. HD is a template
-// argument so that a row lives in registers. The plain twin is the GEMM + CausalSoftmax path of
-// gpu_model.h, which the tests hold this to.
-//
-// Forward, per query row: online softmax over keys 0..t of s = scale q.k, y = sum p v / sum p,
-// and lse = max + ln(sum p) saved for the backward.
-template <int HD>
-struct FlashForward {
-  float* y; float* lse; const float* q; const float* k; const float* v; int T; float scale;
-  LMZIP_HD void operator()(Index i) const {
-    const Index t = i % T, head = (i - t) * HD;
-    float qr[HD], acc[HD];
-    for (int j = 0; j < HD; ++j) {
-      qr[j] = q[i * HD + j];
-      acc[j] = 0.0f;
-    }
-    float m = -INFINITY, l = 0.0f;
-    for (Index r = 0; r <= t; ++r) {
-      const float* kr = k + head + r * HD;
-      float s = 0.0f;
-      for (int j = 0; j < HD; ++j) s += qr[j] * kr[j];
-      s *= scale;
-      if (s > m) {
-        const float c = expf(m - s);  // 0 at the first key
-        l *= c;
-        for (int j = 0; j < HD; ++j) acc[j] *= c;
-        m = s;
-      }
-      const float p = expf(s - m);
-      l += p;
-      const float* vr = v + head + r * HD;
-      for (int j = 0; j < HD; ++j) acc[j] += p * vr[j];
-    }
-    const float inv = 1.0f / l;
-    for (int j = 0; j < HD; ++j) y[i * HD + j] = acc[j] * inv;
-    lse[i] = m + logf(l);
-  }
-};
-
-// delta[i] = dy[i] . y[i] (per head row), the softmax backward's correction term.
-template <int HD>
-struct RowDot {
-  float* delta; const float* dy; const float* y;
-  LMZIP_HD void operator()(Index i) const {
-    float s = 0.0f;
-    for (int j = 0; j < HD; ++j) s += dy[i * HD + j] * y[i * HD + j];
-    delta[i] = s;
-  }
-};
-
-// dq of query row i: sum over keys r <= t of ds_r k_r scale, with p = exp(s - lse),
-// ds = p (dy.v_r - delta).
-template <int HD>
-struct FlashBackwardQuery {
-  float* dq; const float* q; const float* k; const float* v; const float* dy; const float* lse;
-  const float* delta; int T; float scale;
-  LMZIP_HD void operator()(Index i) const {
-    const Index t = i % T, head = (i - t) * HD;
-    float qr[HD], dyr[HD], acc[HD];
-    for (int j = 0; j < HD; ++j) {
-      qr[j] = q[i * HD + j];
-      dyr[j] = dy[i * HD + j];
-      acc[j] = 0.0f;
-    }
-    const float li = lse[i], di = delta[i];
-    for (Index r = 0; r <= t; ++r) {
-      const float* kr = k + head + r * HD;
-      const float* vr = v + head + r * HD;
-      float s = 0.0f, dp = 0.0f;
-      for (int j = 0; j < HD; ++j) {
-        s += qr[j] * kr[j];
-        dp += dyr[j] * vr[j];
-      }
-      const float ds = expf(s * scale - li) * (dp - di);
-      for (int j = 0; j < HD; ++j) acc[j] += ds * kr[j];
-    }
-    for (int j = 0; j < HD; ++j) dq[i * HD + j] = acc[j] * scale;
-  }
-};
-
-// dk and dv of key row i (position r): sums over queries t >= r of ds_t q_t scale and p_t dy_t.
-template <int HD>
-struct FlashBackwardKeyValue {
-  float* dk; float* dv; const float* q; const float* k; const float* v; const float* dy; const float* lse;
-  const float* delta; int T; float scale;
-  LMZIP_HD void operator()(Index i) const {
-    const Index r = i % T, head = (i - r) * HD;
-    float kr[HD], vr[HD], dk_acc[HD], dv_acc[HD];
-    for (int j = 0; j < HD; ++j) {
-      kr[j] = k[i * HD + j];
-      vr[j] = v[i * HD + j];
-      dk_acc[j] = 0.0f;
-      dv_acc[j] = 0.0f;
-    }
-    // From the warp's first position (rows come 32 to a warp), so that the threads of a warp read
-    // the same query row at the same time (one broadcast load); rows before r are skipped.
-    for (Index t = r - r % 32; t < T; ++t) {
-      if (t < r) continue;
-      const float* qt = q + head + t * HD;
-      const float* dyt = dy + head + t * HD;
-      float s = 0.0f, dp = 0.0f;
-      for (int j = 0; j < HD; ++j) {
-        s += qt[j] * kr[j];
-        dp += dyt[j] * vr[j];
-      }
-      const float p = expf(s * scale - lse[head / HD + t]);
-      const float ds = p * (dp - delta[head / HD + t]);
-      for (int j = 0; j < HD; ++j) {
-        dv_acc[j] += p * dyt[j];
-        dk_acc[j] += ds * qt[j];
-      }
-    }
-    for (int j = 0; j < HD; ++j) {
-      dk[i * HD + j] = dk_acc[j] * scale;
-      dv[i * HD + j] = dv_acc[j];
-    }
   }
 };
 

@@ -124,14 +124,17 @@ TEST(GpuModel, EmulatedMatchesTheCpuBackendOnAPreset) {
 }
 
 // The fused attention kernels against their plain twin (GEMMs + softmax), for every head size the
-// fused path serves, both run on the CPU through HostOps.
+// fused path serves, both run on the CPU through HostOps. T = 37: more than one warp's 32 rows (the
+// key/value kernel starts at its warp's first row) and not a multiple of the 4 keys a step takes
+// (the last group is clamped and masked).
 TEST(GpuModel, FusedAttentionMatchesTheMaterialisedTwin) {
   for (int hd : {8, 16, 32, 64}) {
     model::Config c = small();
     c.n_heads = 2;
     c.d_model = 2 * hd;
     c.d_mlp = 4 * c.d_model;
-    const int B = 2, T = 24;
+    c.context = 64;
+    const int B = 2, T = 37;
     model::OwnedWeights w = model::random_weights(c, 21, {.perturb_layernorm = true});
     const Bytes bytes = text_bytes(static_cast<std::size_t>(B) * T, 17);
     gpu::HostOps ops;
@@ -147,6 +150,27 @@ TEST(GpuModel, FusedAttentionMatchesTheMaterialisedTwin) {
     EXPECT_NEAR(l_fused, l_plain, 1e-6 * l_plain) << "head size " << hd;
     EXPECT_LT(grad_error(g_fused, std::vector<double>(g_plain.begin(), g_plain.end())), 1e-5) << "head size " << hd;
   }
+}
+
+// --materialized-attention reaches the model through EngineOptions (emulated here; the cuda
+// twin of this check is CudaFusedAndMaterialisedAttentionAgree), and both paths agree.
+TEST(GpuModel, EngineOptionChoosesTheAttentionPath) {
+  const model::Config c = small();  // head size 8: fused by default
+  const int B = 2, T = 16;
+  model::OwnedWeights w = model::random_weights(c, 5);
+  const Bytes bytes = text_bytes(static_cast<std::size_t>(B) * T, 3);
+  EngineOptions o;
+  o.backend = "emulated-gpu";
+  const auto fused = make_engine(c, B, T, o);
+  o.fused_attention = false;
+  const auto plain = make_engine(c, B, T, o);
+  EXPECT_NE(fused->device().find(", fused attention"), std::string::npos) << fused->device();
+  EXPECT_NE(plain->device().find(", materialised attention"), std::string::npos) << plain->device();
+  std::vector<float> g_fused(c.parameter_count()), g_plain(c.parameter_count());
+  const double l_fused = fused->forward_backward(w.data(), bytes, g_fused);
+  const double l_plain = plain->forward_backward(w.data(), bytes, g_plain);
+  EXPECT_NEAR(l_fused, l_plain, 1e-6 * l_plain);
+  EXPECT_LT(grad_error(g_fused, std::vector<double>(g_plain.begin(), g_plain.end())), 1e-5);
 }
 
 TEST(GpuModel, OtherHeadSizesUseTheMaterialisedPath) {
@@ -180,6 +204,29 @@ TEST(GpuModel, CudaMatchesTheCpuBackendOnThe3MPreset) {
     EXPECT_LT(err, tf32 ? 2e-2 : 1e-3) << "tf32 " << tf32;
     RecordProperty(tf32 ? "grad_error_tf32" : "grad_error_fp32", testing::PrintToString(err));
   }
+}
+
+// On the device: the fused kernels (vector loads, one thread per row) against the materialised
+// GEMM + softmax path, both in full float32, on the 3.2M preset's head size (32) and a window
+// longer than a warp's 32 rows.
+TEST(GpuModel, CudaFusedAndMaterialisedAttentionAgree) {
+  const std::string why = cuda_unavailable_reason();
+  if (!why.empty()) GTEST_SKIP() << "no CUDA: " << why;
+  const model::Config c = model::preset("3.2M");
+  const int B = 2, T = 300;
+  model::OwnedWeights w = model::random_weights(c, 6);
+  const Bytes bytes = text_bytes(static_cast<std::size_t>(B) * T, 19);
+  EngineOptions o;
+  o.backend = "cuda";
+  o.tf32 = false;
+  std::vector<float> g_fused(c.parameter_count()), g_plain(c.parameter_count());
+  const double l_fused = make_engine(c, B, T, o)->forward_backward(w.data(), bytes, g_fused);
+  o.fused_attention = false;
+  const double l_plain = make_engine(c, B, T, o)->forward_backward(w.data(), bytes, g_plain);
+  EXPECT_NEAR(l_fused, l_plain, 1e-5 * l_plain);
+  const double err = grad_error(g_fused, std::vector<double>(g_plain.begin(), g_plain.end()));
+  EXPECT_LT(err, 1e-4);
+  RecordProperty("grad_error", testing::PrintToString(err));
 }
 
 TEST(Engine, BackendsAreNamedAndUnavailableOnesExplainWhy) {
