@@ -9,7 +9,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${BUILD:-$ROOT/build-gpu}"
 [[ -f "$ROOT/data/corpus/train.txt" ]] || "$ROOT/scripts/make-corpus.sh"
 grep -qx '/.device/' "$ROOT/.git/info/exclude" 2>/dev/null || echo '/.device/' >>"$ROOT/.git/info/exclude"
-cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLMZIP_CUDA=ON >/dev/null
+# One embedded model instead of three: training needs none, and the pack, with the working tree,
+# must stay under the device's 64 MiB.
+cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLMZIP_CUDA=ON -DLMZIP_EMBEDDED_MODELS=lmzip-200k >/dev/null
 cmake --build "$BUILD" -j"$(nproc)" --target lmzip lmzip_tests
 STAGE="$(mktemp -d)"
 trap 'rm -rf "$STAGE"' EXIT
@@ -23,5 +25,5 @@ ldd "$BUILD/lmzip" "$BUILD/lmzip_tests" | awk '/=> \//{print $3}' | sort -u |
   while read -r lib; do cp -L "$lib" "$STAGE/lib/"; done
 cp "$ROOT/data/corpus/train.txt" "$ROOT/data/corpus/valid.txt" "$ROOT/data/corpus/MANIFEST" "$STAGE/corpus/"
 mkdir -p "$ROOT/.device"
-tar -C "$STAGE" -cf - bin lib corpus | xz -T"$(nproc)" -6 >"$ROOT/.device/pack.tar.xz"
+tar -C "$STAGE" -cf - bin lib corpus | xz -T"$(nproc)" -9 >"$ROOT/.device/pack.tar.xz"
 ls -l "$ROOT/.device/pack.tar.xz"
