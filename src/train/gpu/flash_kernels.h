@@ -83,6 +83,19 @@ LMZIP_HD inline void group_axpy(float (&acc)[HD], float keep, const float (&w)[k
   }
 }
 
+// The rows of keys r0 .. r0+3 of one head (starting at float `head`) in k and v, clamped to the
+// query's position t: a row past the causal limit is read (a valid address) and weighted 0.
+template <int HD>
+LMZIP_HD inline void key_group(const float* (&krows)[kGroup], const float* (&vrows)[kGroup], const float* k,
+                               const float* v, Index head, Index r0, Index t) {
+  LMZIP_UNROLL
+  for (int u = 0; u < kGroup; ++u) {
+    const Index r = r0 + u <= t ? r0 + u : t;
+    krows[u] = k + head + r * HD;
+    vrows[u] = v + head + r * HD;
+  }
+}
+
 // Forward, per query row: online softmax over keys 0..t of s = scale q.k, y = sum p v / sum p,
 // and lse = max + ln(sum p) saved for the backward.
 template <int HD>
@@ -100,12 +113,7 @@ struct FlashForward {
     for (Index r0 = 0; r0 <= t; r0 += kGroup) {
       const float* krows[kGroup];
       const float* vrows[kGroup];
-      LMZIP_UNROLL
-      for (int u = 0; u < kGroup; ++u) {
-        const Index r = r0 + u <= t ? r0 + u : t;
-        krows[u] = k + head + r * HD;
-        vrows[u] = v + head + r * HD;
-      }
+      key_group<HD>(krows, vrows, k, v, head, r0, t);
       float s[kGroup] = {};
       group_dots<HD>(s, krows, qr);
       float mx = m;  // finite after the first group, whose key 0 is always in range
@@ -159,12 +167,7 @@ struct FlashBackwardQuery {
     for (Index r0 = 0; r0 <= t; r0 += kGroup) {
       const float* krows[kGroup];
       const float* vrows[kGroup];
-      LMZIP_UNROLL
-      for (int u = 0; u < kGroup; ++u) {
-        const Index r = r0 + u <= t ? r0 + u : t;
-        krows[u] = k + head + r * HD;
-        vrows[u] = v + head + r * HD;
-      }
+      key_group<HD>(krows, vrows, k, v, head, r0, t);
       float s[kGroup] = {}, dp[kGroup] = {};
       group_dots<HD>(s, krows, qr);
       group_dots<HD>(dp, vrows, dyr);
