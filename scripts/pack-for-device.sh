@@ -11,7 +11,7 @@ BUILD="${BUILD:-$ROOT/build-gpu}"
 grep -qx '/.device/' "$ROOT/.git/info/exclude" 2>/dev/null || echo '/.device/' >>"$ROOT/.git/info/exclude"
 # One embedded model instead of three: training needs none, and the pack, with the working tree,
 # must stay under the device's 64 MiB.
-cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLMZIP_CUDA=ON -DLMZIP_EMBEDDED_MODELS=lmzip-200k >/dev/null
+cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLMZIP_CUDA=ON -DLMZIP_EMBEDDED_MODELS_ONLY=lmzip-200k >/dev/null
 cmake --build "$BUILD" -j"$(nproc)" --target lmzip lmzip_tests
 STAGE="$(mktemp -d)"
 trap 'rm -rf "$STAGE"' EXIT
