@@ -110,8 +110,8 @@ std::unique_ptr<Engine> make_cuda_engine(const model::Config& c, int batch, int 
   if (!why.empty()) throw Error("train: --backend cuda: " + why);
   cudaDeviceProp prop{};
   gpu::check(cudaGetDeviceProperties(&prop, 0), "cudaGetDeviceProperties");
-  return std::make_unique<gpu::GpuEngine<gpu::CudaOps>>("cuda", prop.name, c, batch, seq_len, gpu::attention(fused_attention),
-                                                        tf32);
+  return std::make_unique<gpu::GpuEngine<gpu::CudaOps>>("cuda", prop.name, c, batch, seq_len,
+                                                        gpu::attention(fused_attention), tf32);
 }
 
 }  // namespace lmzip::train::detail

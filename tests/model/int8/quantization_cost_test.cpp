@@ -143,7 +143,8 @@ Cost shipped_model_cost(const Weights& w, const Bytes& text) {
 TEST(Int8QuantizationCost, ShippedTrainedModels) {
   // The trained models (models/lmzip-3.2m-gpu, the default, lmzip-3.2m, lmzip-800k and
   // lmzip-200k): int8 tables against float64 -log2 p of the same weights, on alice29.txt (never
-  // trained on, and unlike the corpus) and, where scripts/make-corpus.sh has been run, on the corpus's held-out part.
+  // trained on, and unlike the corpus) and, where scripts/make-corpus.sh has been run, on the
+  // corpus's held-out part.
   LMZIP_REQUIRE_SHARED_DATA(shared);
   const char* source = nullptr;
   std::vector<std::pair<std::string, Bytes>> texts = {{"alice29.txt", sample_text(4 * 2048, &source)}};
