@@ -152,6 +152,28 @@ TEST(GpuModel, FusedAttentionMatchesTheMaterialisedTwin) {
   }
 }
 
+// One forward_backward of the engine `o` names with fused attention and one with the materialised
+// path, on the same weights and bytes; each engine's device() is kept for the caller to check.
+struct AttentionPaths {
+  double l_fused, l_plain, grad_error;
+  std::string fused_device, plain_device;
+};
+AttentionPaths run_both_attention_paths(EngineOptions o, const model::Config& c, const model::OwnedWeights& w,
+                                        const Bytes& bytes, int B, int T) {
+  std::vector<float> g_fused(c.parameter_count()), g_plain(c.parameter_count());
+  AttentionPaths r{};
+  o.fused_attention = true;
+  const auto fused = make_engine(c, B, T, o);
+  r.l_fused = fused->forward_backward(w.data(), bytes, g_fused);
+  r.fused_device = fused->device();
+  o.fused_attention = false;
+  const auto plain = make_engine(c, B, T, o);
+  r.l_plain = plain->forward_backward(w.data(), bytes, g_plain);
+  r.plain_device = plain->device();
+  r.grad_error = grad_error(g_fused, std::vector<double>(g_plain.begin(), g_plain.end()));
+  return r;
+}
+
 // --materialized-attention reaches the model through EngineOptions (emulated here; the cuda
 // twin of this check is CudaFusedAndMaterialisedAttentionAgree), and both paths agree.
 TEST(GpuModel, EngineOptionChoosesTheAttentionPath) {
@@ -161,16 +183,11 @@ TEST(GpuModel, EngineOptionChoosesTheAttentionPath) {
   const Bytes bytes = text_bytes(static_cast<std::size_t>(B) * T, 3);
   EngineOptions o;
   o.backend = "emulated-gpu";
-  const auto fused = make_engine(c, B, T, o);
-  o.fused_attention = false;
-  const auto plain = make_engine(c, B, T, o);
-  EXPECT_NE(fused->device().find(", fused attention"), std::string::npos) << fused->device();
-  EXPECT_NE(plain->device().find(", materialised attention"), std::string::npos) << plain->device();
-  std::vector<float> g_fused(c.parameter_count()), g_plain(c.parameter_count());
-  const double l_fused = fused->forward_backward(w.data(), bytes, g_fused);
-  const double l_plain = plain->forward_backward(w.data(), bytes, g_plain);
-  EXPECT_NEAR(l_fused, l_plain, 1e-6 * l_plain);
-  EXPECT_LT(grad_error(g_fused, std::vector<double>(g_plain.begin(), g_plain.end())), 1e-5);
+  const AttentionPaths r = run_both_attention_paths(o, c, w, bytes, B, T);
+  EXPECT_NE(r.fused_device.find(", fused attention"), std::string::npos) << r.fused_device;
+  EXPECT_NE(r.plain_device.find(", materialised attention"), std::string::npos) << r.plain_device;
+  EXPECT_NEAR(r.l_fused, r.l_plain, 1e-6 * r.l_plain);
+  EXPECT_LT(r.grad_error, 1e-5);
 }
 
 TEST(GpuModel, OtherHeadSizesUseTheMaterialisedPath) {
@@ -219,14 +236,10 @@ TEST(GpuModel, CudaFusedAndMaterialisedAttentionAgree) {
   EngineOptions o;
   o.backend = "cuda";
   o.tf32 = false;
-  std::vector<float> g_fused(c.parameter_count()), g_plain(c.parameter_count());
-  const double l_fused = make_engine(c, B, T, o)->forward_backward(w.data(), bytes, g_fused);
-  o.fused_attention = false;
-  const double l_plain = make_engine(c, B, T, o)->forward_backward(w.data(), bytes, g_plain);
-  EXPECT_NEAR(l_fused, l_plain, 1e-5 * l_plain);
-  const double err = grad_error(g_fused, std::vector<double>(g_plain.begin(), g_plain.end()));
-  EXPECT_LT(err, 1e-4);
-  RecordProperty("grad_error", testing::PrintToString(err));
+  const AttentionPaths r = run_both_attention_paths(o, c, w, bytes, B, T);
+  EXPECT_NEAR(r.l_fused, r.l_plain, 1e-5 * r.l_plain);
+  EXPECT_LT(r.grad_error, 1e-4);
+  RecordProperty("grad_error", testing::PrintToString(r.grad_error));
 }
 
 TEST(Engine, BackendsAreNamedAndUnavailableOnesExplainWhy) {
