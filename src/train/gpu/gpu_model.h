@@ -23,6 +23,7 @@
 
 #include "flash_kernels.h"
 #include "kernels.h"
+#include "layernorm.h"
 #include "lmzip/error.h"
 #include "lmzip/model/config.h"
 #include "lmzip/train/engine.h"
@@ -96,6 +97,7 @@ class GpuModel {
       datt_ = alloc(TT);
     }
     onehot_ = alloc(N * model::kInputVocab); ones_ = alloc(N);
+    ln_scratch_ = {alloc(N * kRowLanes), alloc(N * kRowLanes), alloc(N), alloc(N)};
     ops_.launch(static_cast<Index>(N), Fill{ones_, 1.0f});
     inputs_ = ops_.template alloc<int>(N);
     targets_ = ops_.template alloc<int>(N);
@@ -148,21 +150,21 @@ class GpuModel {
     for (std::size_t l = 0; l < layers_.size(); ++l) {
       const auto& w = p.layers[l];
       Layer& A = layers_[l];
-      ops_.launch(N, LayerNormForward{A.ln1, A.ln1_mean, A.ln1_rstd, x, w.ln1_w, w.ln1_b, D, eps});
+      layernorm_forward(ops_, ln_scratch_, A.ln1, A.ln1_mean, A.ln1_rstd, x, w.ln1_w, w.ln1_b, N, D, eps);
       linear_forward(q_, A.ln1, w.wq, nullptr, D, D);
       linear_forward(k_, A.ln1, w.wk, nullptr, D, D);
       linear_forward(v_, A.ln1, w.wv, nullptr, D, D);
       attention_forward(A);
       linear_forward(A.res2, A.atty, w.wo, nullptr, D, D);  // attproj, then the residual in place
       ops_.launch(N * D, Add{A.res2, A.res2, x});
-      ops_.launch(N, LayerNormForward{A.ln2, A.ln2_mean, A.ln2_rstd, A.res2, w.ln2_w, w.ln2_b, D, eps});
+      layernorm_forward(ops_, ln_scratch_, A.ln2, A.ln2_mean, A.ln2_rstd, A.res2, w.ln2_w, w.ln2_b, N, D, eps);
       linear_forward(A.fch, A.ln2, w.up_w, w.up_b, D, M);
       ops_.launch(N * M, GeluForward{A.fch_gelu, A.fch});
       linear_forward(A.res3, A.fch_gelu, w.down_w, w.down_b, M, D);  // fcproj, then the residual
       ops_.launch(N * D, Add{A.res3, A.res3, A.res2});
       x = A.res3;
     }
-    ops_.launch(N, LayerNormForward{lnf_, lnf_mean_, lnf_rstd_, x, p.lnf_w, p.lnf_b, D, eps});
+    layernorm_forward(ops_, ln_scratch_, lnf_, lnf_mean_, lnf_rstd_, x, p.lnf_w, p.lnf_b, N, D, eps);
     linear_forward(logits_, lnf_, p.head_w, p.head_b, D, 256);
     ops_.launch(N, CrossEntropyForward{probs_, losses_, logits_, targets_, 256});
     ops_.download(host_losses_.data(), losses_, n() * sizeof(float));
@@ -250,7 +252,7 @@ class GpuModel {
   void layernorm_backward(float* dx, float* dw, float* db, const float* dout, const float* x, const float* w,
                           const float* mean, const float* rstd) {
     const int N = static_cast<int>(n()), D = c_.d_model;
-    ops_.launch(N, LayerNormBackward{dx, dtmp_, dout, x, w, mean, rstd, D});
+    gpu::layernorm_backward(ops_, ln_scratch_, dx, dtmp_, dout, x, w, mean, rstd, N, D);
     ops_.gemm(Gemm{false, false, 1, D, N, 1.0f, ones_, N, 0, dtmp_, D, 0, 1.0f, dw, D, 0, 1});
     ops_.gemm(Gemm{false, false, 1, D, N, 1.0f, ones_, N, 0, dout, D, 0, 1.0f, db, D, 0, 1});
   }
@@ -345,6 +347,7 @@ class GpuModel {
   float* delta_ = nullptr;  // fused attention's dy.y per head row (B*H*T)
   bool fused_ = false;
   float *onehot_, *ones_, *rope_cos_, *rope_sin_;
+  LayerNormScratch ln_scratch_{};
   int *inputs_, *targets_;
   std::vector<int> host_inputs_, host_targets_;
   std::vector<float> host_losses_;

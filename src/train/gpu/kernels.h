@@ -8,7 +8,7 @@
 //
 // Training is not on the coding path: these kernels need not be bit-exact (docs/numerics.md), only
 // close to the CPU backend (tests/train/gpu_model_test.cpp states the tolerance). The fused
-// attention kernels are in flash_kernels.h.
+// attention kernels are in flash_kernels.h, LayerNorm's in layernorm.h.
 #pragma once
 #include <math.h>
 
@@ -35,51 +35,6 @@ struct EmbeddingForward {
 struct OneHot {
   float* onehot; const int* tokens; int V;
   LMZIP_HD void operator()(Index i) const { onehot[i] = tokens[i / V] == static_cast<int>(i % V) ? 1.0f : 0.0f; }
-};
-
-// LayerNorm of row n (one thread per row), as lmzip::train::layernorm_forward.
-struct LayerNormForward {
-  float* out; float* mean; float* rstd; const float* x; const float* w; const float* b; int D; float eps;
-  LMZIP_HD void operator()(Index n) const {
-    const float* xn = x + n * D;
-    float m = 0.0f;
-    for (int i = 0; i < D; ++i) m += xn[i];
-    m /= static_cast<float>(D);
-    float v = 0.0f;
-    for (int i = 0; i < D; ++i) v += (xn[i] - m) * (xn[i] - m);
-    v /= static_cast<float>(D);
-    const float r = 1.0f / sqrtf(v + eps);
-    for (int i = 0; i < D; ++i) out[n * D + i] = (xn[i] - m) * r * w[i] + b[i];
-    mean[n] = m;
-    rstd[n] = r;
-  }
-};
-
-// dx[n] += rstd (g - mean(g) - xhat mean(g xhat)) with g = dout w (one thread per row), and
-// dout_xhat[n, i] = dout xhat, whose column sums (a GEMM with ones) are dw.
-struct LayerNormBackward {
-  float* dx; float* dout_xhat; const float* dout; const float* x; const float* w; const float* mean;
-  const float* rstd; int D;
-  LMZIP_HD void operator()(Index n) const {
-    const float* xn = x + n * D;
-    const float* dn = dout + n * D;
-    const float m = mean[n], r = rstd[n];
-    float g_mean = 0.0f, gx_mean = 0.0f;
-    for (int i = 0; i < D; ++i) {
-      const float xhat = (xn[i] - m) * r;
-      const float g = dn[i] * w[i];
-      g_mean += g;
-      gx_mean += g * xhat;
-    }
-    g_mean /= static_cast<float>(D);
-    gx_mean /= static_cast<float>(D);
-    for (int i = 0; i < D; ++i) {
-      const float xhat = (xn[i] - m) * r;
-      const float g = dn[i] * w[i];
-      dx[n * D + i] += r * (g - g_mean - xhat * gx_mean);
-      dout_xhat[n * D + i] = dn[i] * xhat;
-    }
-  }
 };
 
 // out[n, o] += b[o]; one thread per element (N * OUT).
