@@ -3,11 +3,14 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <utility>
 #include <thread>
 
 #include <fmt/format.h>
 
 #include "lmzip/model/config.h"
+#include "lmzip/model/model_file.h"
+#include "lmzip/model/open_model.h"
 #include "lmzip/train/engine.h"
 #include "lmzip/train/trainer.h"
 #include "progress_line.h"
@@ -16,6 +19,12 @@ namespace lmzip::cli {
 
 namespace {
 
+std::string preset_list() {
+  std::string list;
+  for (const auto& n : model::preset_names()) list += (list.empty() ? "" : ", ") + n;
+  return list;
+}
+
 struct TrainArgs {
   std::string corpus = "data/corpus";
   std::string preset = "200K";
@@ -23,15 +32,29 @@ struct TrainArgs {
   std::string name;
   train::TrainerOptions o;
   bool quiet = false;
+  bool preset_given = false;
 };
+
+// The config and name of --init's model (an embedded model's name or a model file).
+std::pair<model::Config, std::string> init_model_shape(const std::string& spec) {
+  if (const model::ModelFile* f = model::embedded_model_file(spec)) return {f->config(), f->name()};
+  const model::ModelFile f(spec);
+  return {f.config(), f.name()};
+}
 
 void run(TrainArgs& a) {
   train::TrainerOptions o = a.o;
   o.config = model::preset(a.preset);
+  std::string default_name = "lmzip-" + a.preset;
+  if (!o.init_model.empty() && !a.preset_given) {  // --init alone continues the model in its own shape
+    const auto [config, name] = init_model_shape(o.init_model);
+    o.config = config;
+    default_name = name + "-continued";
+  }
   o.train_file = std::filesystem::path(a.corpus) / "train.txt";
   o.valid_file = std::filesystem::path(a.corpus) / "valid.txt";
   o.out_dir = a.out;
-  o.model_name = a.name.empty() ? "lmzip-" + a.preset : a.name;
+  o.model_name = a.name.empty() ? default_name : a.name;
   if (!a.quiet) {
     std::string backend = o.backend;
     if (backend == "auto") {
@@ -63,7 +86,7 @@ void add_train_command(CLI::App& app) {
   a->o.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   auto* cmd = app.add_subcommand("train", "Train a byte transformer on a corpus (scripts/make-corpus.sh makes one)");
   cmd->add_option("--corpus", a->corpus, "Folder with train.txt and valid.txt");
-  cmd->add_option("--preset", a->preset, "Model size: 200K, 800K or 3.2M");
+  auto* preset = cmd->add_option("--preset", a->preset, "Model size: " + preset_list() + " (default 200K, or --init's)");
   cmd->add_option("-o,--out", a->out, "Output folder: model.safetensors, checkpoint.safetensors, log.csv")->required();
   cmd->add_option("--name", a->name, "Model name stored in the file");
   cmd->add_option("--seq-len", a->o.seq_len, "Bytes per training window (the paper: 2048)");
@@ -85,8 +108,12 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--eval-bytes", a->o.eval_bytes, "Held-out bytes per evaluation");
   cmd->add_option("--seed", a->o.seed, "Seed of the initialisation and of the data sampling");
   cmd->add_flag("--resume", a->o.resume, "Continue from the output folder's checkpoint");
+  cmd->add_option("--init", a->o.init_model,
+                  "Start from this model's weights (an embedded model's name or a model file) with a fresh optimizer "
+                  "and schedule");
   cmd->add_flag("-q,--quiet", a->quiet, "No progress output");
-  cmd->callback([a, batch] {
+  cmd->callback([a, batch, preset] {
+    a->preset_given = preset->count() > 0;
     if (batch->count() == 0 && a->o.threads > 0) a->o.batch = (8 + a->o.threads - 1) / a->o.threads * a->o.threads;
     run(*a);
   });

@@ -16,6 +16,7 @@
 #include "lmzip/error.h"
 #include "lmzip/eval/machine.h"
 #include "lmzip/model/model_file.h"
+#include "lmzip/model/open_model.h"
 #include "lmzip/model/safetensors.h"
 #include "lmzip/train/adamw.h"
 #include "lmzip/train/engine.h"
@@ -95,6 +96,23 @@ std::uint64_t load_checkpoint(const std::filesystem::path& path, const TrainerOp
   return std::stoull(get("bytes_seen"));
 }
 
+// The weights of o.init_model (an embedded model's name or a model file) and their record for
+// run.json. @throws lmzip::Error for an unreadable file or another config than the run's.
+model::OwnedWeights initial_weights(const TrainerOptions& o, nlohmann::json& record) {
+  std::unique_ptr<model::ModelFile> opened;
+  const model::ModelFile* f = model::embedded_model_file(o.init_model);
+  if (!f) {
+    opened = std::make_unique<model::ModelFile>(o.init_model);
+    f = opened.get();
+  }
+  if (f->config() != o.config) {
+    throw Error(fmt::format("{}: --init model has config {}, but this run asks for {}", o.init_model,
+                            model::to_json(f->config()), model::to_json(o.config)));
+  }
+  record = {{"model", o.init_model}, {"name", f->name()}, {"sha256", f->sha256()}};
+  return model::OwnedWeights(f->weights());
+}
+
 // Mean held-out loss in bits per byte over whole seq_len windows from the start of `valid`, a
 // batch of windows at a time (each window's loss does not depend on its batch-mates).
 double evaluate(Engine& e, std::span<const float> params, const Bytes& valid, std::uint64_t max_bytes) {
@@ -115,8 +133,10 @@ double evaluate(Engine& e, std::span<const float> params, const Bytes& valid, st
 
 // out_dir/run.json: what the run was (options, machine) and where it ended, for model cards.
 // A resumed run adds its own time to the earlier runs' total.
+// A run started from other weights (--init) records them as "init_model"; a resume keeps the
+// first run's record.
 void write_run_summary(const TrainerOptions& o, const Engine& engine, std::int64_t steps_done, std::uint64_t bytes_seen, double valid_bits,
-                       double seconds) {
+                       double seconds, nlohmann::json init_record) {
   const auto path = o.out_dir / "run.json";
   double previous_seconds = 0;
   nlohmann::json sessions = nlohmann::json::array();
@@ -125,6 +145,7 @@ void write_run_summary(const TrainerOptions& o, const Engine& engine, std::int64
       const auto old = nlohmann::json::parse(read_whole_file(path));
       previous_seconds = old.at("train_seconds").get<double>();
       sessions = old.at("sessions");
+      if (old.contains("init_model")) init_record = old.at("init_model");
     } catch (const std::exception&) {
       // An unreadable summary is rewritten from this run alone.
     }
@@ -133,7 +154,7 @@ void write_run_summary(const TrainerOptions& o, const Engine& engine, std::int64
   sessions.push_back({{"seconds", seconds}, {"backend", engine.backend()}, {"device", engine.device()},
                       {"threads", o.threads}, {"cpu", m.cpu_model}, {"logical_cpus", m.logical_cpus},
                       {"finished_utc", m.timestamp_utc}, {"lmzip_version", m.lmzip_version}});
-  const nlohmann::json j = {
+  nlohmann::json j = {
       {"model_name", o.model_name},      {"config", nlohmann::json::parse(model::to_json(o.config))},
       {"backend", engine.backend()},                {"seed", o.seed},
       {"seq_len", o.seq_len},            {"batch", o.batch},
@@ -144,6 +165,7 @@ void write_run_summary(const TrainerOptions& o, const Engine& engine, std::int64
       {"bytes_seen", bytes_seen},        {"valid_bits_per_byte", valid_bits},
       {"train_seconds", previous_seconds + seconds}, {"sessions", sessions},
       {"train_file", o.train_file.string()}, {"valid_file", o.valid_file.string()}};
+  if (!init_record.is_null()) j["init_model"] = init_record;
   write_file_atomically(path, j.dump(2) + "\n");
 }
 
@@ -176,11 +198,13 @@ double run_training(const TrainerOptions& o, const TrainLogFn& log) {
     throw Error(fmt::format("train: --eval-bytes {} is less than one batch ({} windows of {} = {} bytes)", o.eval_bytes,
                             o.batch, o.seq_len, batch_bytes));
   }
+  nlohmann::json init_record;  // null unless o.init_model
+  model::OwnedWeights weights =
+      o.init_model.empty() ? model::random_weights(o.config, o.seed) : initial_weights(o, init_record);
   const std::unique_ptr<Engine> engine = make_engine(o.config, o.batch, o.seq_len, eo);
   std::filesystem::create_directories(o.out_dir);
   const auto checkpoint = o.out_dir / "checkpoint.safetensors";
 
-  model::OwnedWeights weights = model::random_weights(o.config, o.seed);
   std::span<float> params = weights.data();
   AdamWOptions ao;
   ao.lr = o.lr;
@@ -245,7 +269,7 @@ double run_training(const TrainerOptions& o, const TrainLogFn& log) {
   }
   csv.flush();
   jsonl.flush();
-  write_run_summary(o, *engine, opt.steps_taken(), bytes_seen, last_valid, elapsed_this_run);
+  write_run_summary(o, *engine, opt.steps_taken(), bytes_seen, last_valid, elapsed_this_run, init_record);
   model::write_model_file(o.out_dir / "model.safetensors", o.config, weights.view(), o.model_name);
   return last_valid;
 }

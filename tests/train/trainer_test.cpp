@@ -105,6 +105,80 @@ TEST(Trainer, ResumeGivesTheSameModelAsOneRun) {
   EXPECT_EQ(run["steps_done"], 30);
 }
 
+nlohmann::json read_run_json(const std::filesystem::path& dir) {
+  const Bytes rj = test::read_file(dir / "run.json");
+  return nlohmann::json::parse(std::string(rj.begin(), rj.end()));
+}
+
+std::vector<float> weights_of(const std::filesystem::path& model_file) {
+  const model::OwnedWeights w(model::ModelFile(model_file).weights());
+  return {w.data().begin(), w.data().end()};
+}
+
+TEST(Trainer, InitStartsFromAModelsWeights) {
+  test::TempDir tmp;
+  write_text(tmp / "train.txt", 20000);
+  write_text(tmp / "valid.txt", 2000);
+  run_training(options(tmp, "first"));
+  const auto first = tmp / "first" / "model.safetensors";
+
+  // With a learning rate of zero the weights stay those of the model started from.
+  auto still = options(tmp, "still");
+  still.init_model = first.string();
+  still.steps = 3;
+  still.lr = still.min_lr = 0;
+  run_training(still);
+  EXPECT_EQ(weights_of(tmp / "still" / "model.safetensors"), weights_of(first));
+
+  // Training on from it starts where it ended, not at a random model's 8 bits per byte.
+  auto more = options(tmp, "more");
+  more.init_model = first.string();
+  more.steps = 5;
+  std::vector<TrainLogRow> rows;
+  run_training(more, [&](const TrainLogRow& r) { rows.push_back(r); });
+  ASSERT_FALSE(rows.empty());
+  EXPECT_LT(rows.front().loss_bits, 4.5);
+  const auto run = read_run_json(tmp / "more");
+  EXPECT_EQ(run["init_model"]["sha256"], model::ModelFile(first).sha256());
+  EXPECT_EQ(run["init_model"]["model"], first.string());
+  EXPECT_EQ(run["steps_done"], 5) << "a fresh schedule";
+
+  // A resume takes the checkpoint's weights and keeps the record of the start.
+  auto cut = options(tmp, "cut");
+  cut.init_model = first.string();
+  cut.max_seconds = 1e-9;
+  run_training(cut);
+  auto rest = options(tmp, "cut");
+  rest.resume = true;
+  run_training(rest);
+  EXPECT_EQ(read_run_json(tmp / "cut")["init_model"]["sha256"], model::ModelFile(first).sha256());
+}
+
+TEST(Trainer, InitRefusesAnotherShapeOrAMissingFile) {
+  test::TempDir tmp;
+  write_text(tmp / "train.txt", 20000);
+  write_text(tmp / "valid.txt", 2000);
+  run_training(options(tmp, "first"));
+  auto o = options(tmp, "wide");
+  o.init_model = (tmp / "first" / "model.safetensors").string();
+  o.config.d_mlp = 48;
+  try {
+    run_training(o);
+    FAIL() << "another config";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("config"), std::string::npos) << e.what();
+  }
+  o = options(tmp, "none");
+  o.init_model = (tmp / "absent.safetensors").string();
+  try {
+    run_training(o);
+    FAIL() << "a missing file";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("absent.safetensors"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(tmp / "none" / "log.csv")) << "refused before any step";
+}
+
 TEST(Trainer, TheGpuBackendsCodeTrainsLikeTheCpuBackend) {
   test::TempDir tmp;
   write_text(tmp / "train.txt", 20000);

@@ -44,6 +44,11 @@ struct TrainerOptions {
   std::uint64_t eval_bytes = 1 << 20;   // held-out bytes evaluated (whole windows from the start)
   std::uint64_t seed = 0;
   bool resume = false;                  // continue from out_dir/checkpoint.safetensors
+  // Start from these weights instead of random ones: the name of an embedded model or a model
+  // file, of the same config. The optimizer and the schedule start afresh (warm-up, then the
+  // cosine decay over `steps`): a longer training of a shipped model, one GPU session at a time.
+  // A resume takes the checkpoint's weights, and run.json keeps the first run's record of this.
+  std::string init_model;
 };
 
 struct TrainLogRow {
@@ -64,7 +69,8 @@ using TrainLogFn = std::function<void(const TrainLogRow&)>;
 // @return the last evaluation's held-out bits per byte.
 // @throws lmzip::Error for a missing or too-small corpus (fewer bytes than one window), an
 //         unreadable checkpoint, or a resume whose checkpoint has another config or seed (the
-//         window length may change on resume: short windows first, the full context last).
+//         window length may change on resume: short windows first, the full context last), an
+//         init_model that cannot be read or has another config.
 double run_training(const TrainerOptions& options, const TrainLogFn& log = {});
 
 }  // namespace lmzip::train
