@@ -43,7 +43,8 @@ struct Config {
 };
 
 // The paper's three sizes: "200K" (d 64, 4 heads), "800K" (d 128, 4 heads), "3.2M" (d 256,
-// 8 heads); 4 layers, MLP 4d, context 2048. @throws lmzip::Error for an unknown name.
+// 8 heads), and the next step of the series, "12.8M" (d 512, 16 heads: head size 32 as in
+// 3.2M); 4 layers, MLP 4d, context 2048. @throws lmzip::Error for an unknown name.
 Config preset(std::string_view name);
 std::vector<std::string> preset_names();
 

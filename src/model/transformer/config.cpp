@@ -66,6 +66,9 @@ Config preset(std::string_view name) {
   } else if (name == "3.2M") {
     c.d_model = 256;
     c.n_heads = 8;
+  } else if (name == "12.8M") {  // the next step of the paper's series (4x the parameters)
+    c.d_model = 512;
+    c.n_heads = 16;
   } else {
     std::string known;
     for (const auto& n : preset_names()) known += (known.empty() ? "" : ", ") + n;
@@ -79,7 +82,7 @@ Config preset(std::string_view name) {
   return c;
 }
 
-std::vector<std::string> preset_names() { return {"200K", "800K", "3.2M"}; }
+std::vector<std::string> preset_names() { return {"200K", "800K", "3.2M", "12.8M"}; }
 
 namespace {
 

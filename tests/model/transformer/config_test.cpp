@@ -28,6 +28,18 @@ TEST(Config, PresetsMatchThePaperPlusThreeD) {
   EXPECT_EQ(preset("3.2M").parameter_count(), 3287040u);
 }
 
+TEST(Config, TheLargerPresetIsTheSeriesNextStep) {
+  // d 512, MLP 2048: embed 257*512 = 131584; a layer 2*1024 (LayerNorms) + 4*512*512 +
+  // (2048*512 + 2048) + (512*2048 + 512) = 3150336; ln_f 1024; head 256*512 + 256 = 131328.
+  EXPECT_EQ(131584u + 4u * 3150336u + 1024u + 131328u, 12865280u);
+  const Config c = preset("12.8M");
+  EXPECT_EQ(c.parameter_count(), 12865280u);
+  EXPECT_EQ(c.head_dim(), 32);  // the fused attention kernels' best-measured head size
+  EXPECT_EQ(c.n_layers, 4);
+  EXPECT_EQ(c.d_mlp, 4 * c.d_model);
+  EXPECT_EQ(c.context, 2048);
+}
+
 TEST(Config, PresetFields) {
   const Config c = preset("3.2M");
   EXPECT_EQ(c.d_model, 256);
@@ -38,7 +50,7 @@ TEST(Config, PresetFields) {
   EXPECT_EQ(c.context, 2048);
   EXPECT_EQ(c.rope_theta, 10000.0f);
   EXPECT_EQ(c.ln_eps, 1e-5f);
-  EXPECT_EQ(preset_names(), (std::vector<std::string>{"200K", "800K", "3.2M"}));
+  EXPECT_EQ(preset_names(), (std::vector<std::string>{"200K", "800K", "3.2M", "12.8M"}));
   for (const auto& n : preset_names()) EXPECT_NO_THROW(preset(n).validate()) << n;
 }
 
