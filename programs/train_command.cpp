@@ -99,6 +99,8 @@ void add_train_command(CLI::App& app) {
                 "cuda: attention as GEMMs over B*H*T*T scores instead of the fused kernels (slower, far more memory)");
   cmd->add_option("--steps", a->o.steps, "Steps of the learning-rate schedule");
   cmd->add_option("--max-seconds", a->o.max_seconds, "Stop (evaluate and save) after this much training time");
+  cmd->add_option("--stop-after", a->o.stop_after,
+                  "Stop (evaluate and save) after this step of the schedule; --resume goes on, e.g. with longer windows");
   cmd->add_option("--lr", a->o.lr, "Peak learning rate");
   cmd->add_option("--min-lr", a->o.min_lr, "Final learning rate of the cosine decay");
   cmd->add_option("--warmup", a->o.warmup, "Warm-up steps");

@@ -247,8 +247,8 @@ double run_training(const TrainerOptions& o, const TrainLogFn& log) {
     row.elapsed_seconds = std::chrono::duration<double>(now - start).count();
     row.bytes_seen = bytes_seen;
     last = now;
-    const bool out_of_time = o.max_seconds > 0 && row.elapsed_seconds >= o.max_seconds;
-    const bool final_step = step + 1 == o.steps || out_of_time;
+    const bool stop = (o.max_seconds > 0 && row.elapsed_seconds >= o.max_seconds) || row.step == o.stop_after;
+    const bool final_step = step + 1 == o.steps || stop;
     if ((step + 1) % o.eval_every == 0 || final_step) {
       row.valid_bits = last_valid = evaluate(*engine, params, valid, o.eval_bytes);
       save_checkpoint(checkpoint, o, params, opt, bytes_seen);
@@ -265,7 +265,7 @@ double run_training(const TrainerOptions& o, const TrainLogFn& log) {
     csv.flush();
     if (log) log(row);
     elapsed_this_run = row.elapsed_seconds;
-    if (out_of_time) break;
+    if (stop) break;
   }
   csv.flush();
   jsonl.flush();

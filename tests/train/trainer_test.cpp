@@ -51,6 +51,11 @@ TrainerOptions options(const test::TempDir& tmp, const std::string& out) {
   return o;
 }
 
+nlohmann::json read_run_json(const std::filesystem::path& dir) {
+  const Bytes rj = test::read_file(dir / "run.json");
+  return nlohmann::json::parse(std::string(rj.begin(), rj.end()));
+}
+
 TEST(Trainer, LearnsWritesAModelAndALog) {
   test::TempDir tmp;
   write_text(tmp / "train.txt", 20000);
@@ -105,9 +110,24 @@ TEST(Trainer, ResumeGivesTheSameModelAsOneRun) {
   EXPECT_EQ(run["steps_done"], 30);
 }
 
-nlohmann::json read_run_json(const std::filesystem::path& dir) {
-  const Bytes rj = test::read_file(dir / "run.json");
-  return nlohmann::json::parse(std::string(rj.begin(), rj.end()));
+TEST(Trainer, StopAfterAStepThenResumeWithLongerWindows) {
+  test::TempDir tmp;
+  write_text(tmp / "train.txt", 20000);
+  write_text(tmp / "valid.txt", 2000);
+  auto short_windows = options(tmp, "run");
+  short_windows.seq_len = 16;
+  short_windows.batch = 8;
+  short_windows.stop_after = 12;
+  run_training(short_windows);
+  EXPECT_EQ(read_run_json(tmp / "run")["steps_done"], 12);
+  auto rest = options(tmp, "run");  // windows of 32 from step 13 on
+  rest.resume = true;
+  std::vector<TrainLogRow> rows;
+  run_training(rest, [&](const TrainLogRow& r) { rows.push_back(r); });
+  ASSERT_EQ(rows.size(), 18u);
+  EXPECT_EQ(rows.front().step, 13);
+  EXPECT_EQ(rows.back().bytes_seen, 30u * 128u) << "both phases: 8 x 16 = 4 x 32 bytes a step";
+  EXPECT_EQ(read_run_json(tmp / "run")["steps_done"], 30);
 }
 
 std::vector<float> weights_of(const std::filesystem::path& model_file) {

@@ -35,6 +35,8 @@ struct TrainerOptions {
   bool fused_attention = true;          // cuda: fused attention kernels (false: materialised)
   std::int64_t steps = 1000;            // total steps of the schedule
   double max_seconds = 0;               // > 0: stop (and save) after this much training time
+  std::int64_t stop_after = 0;          // > 0: stop (and save) after this step of the schedule;
+                                        // a --resume goes on (e.g. with longer windows)
   double lr = 2e-3;
   double min_lr = 2e-4;
   std::int64_t warmup = 100;
