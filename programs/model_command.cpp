@@ -104,7 +104,7 @@ void add_model_command(CLI::App& app) {
 
   auto init = std::make_shared<InitArgs>();
   auto* i = cmd->add_subcommand("init", "Write a model file with seeded random weights");
-  i->add_option("--preset", init->preset, "Model size: 200K, 800K or 3.2M (the paper's presets)");
+  i->add_option("--preset", init->preset, "Model size: 200K, 800K, 3.2M (the paper's presets) or 12.8M");
   i->add_option("--seed", init->seed, "Seed of the portable random initialisation");
   i->add_option("--name", init->name, "Name stored in the file (default random-PRESET-seedS)");
   i->add_option("--context", init->context, "Context length (default: the preset's 2048)");
