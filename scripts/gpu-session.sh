@@ -6,19 +6,30 @@
 #   2. a 20-step probe of the training speed, from which the number of steps that fit the time left
 #      is set (the cosine schedule needs its length up front); if the fused attention kernels fail
 #      to run, the probe is repeated with --materialized-attention and training goes on with that
-#   3. training PRESET with the recipe of scripts/train-presets.sh until the budget is nearly spent
+#   3. training PRESET with the recipe of scripts/train-presets.sh until the budget is nearly spent;
+#      with SHORT set, in two phases: windows of SHORT bytes (as many bytes a step) for SHARE% of
+#      the time, then the full 2048 (one cosine schedule across both, switched by --stop-after and
+#      --resume), where the first phase's steps cost a fraction of the attention's
 # Everything lands in $OUT (or ./gpu-out): session.txt (the GPU, the plan, what failed), tests.txt,
 # probe.csv, and the run's folder run/ (log.csv, log.jsonl, run.json, model.safetensors; the run
 # writes there directly, so a killed session still brings its log back). The model card is made
 # back on the development machine (scripts/model-card.sh), where ../shared's texts are.
 # Usage: scripts/gpu-session.sh [PRESET] [BUDGET_SECONDS] [BATCH]
-# (BACKEND=cpu rehearses the script on a machine without a GPU.)
+# Environment: NAME (the model's name), INIT (a model file to train on from, e.g.
+# models/lmzip-3.2m-gpu/model.safetensors: lmzip train --init, a fresh schedule; give it a SEED
+# other than its first run's 1, or the same windows come again), SEED, LR (peak), SHORT and SHARE
+# (e.g. 512 and 50). BACKEND=cpu rehearses the script on a machine without a GPU.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PRESET=${1:-3.2M}
 BUDGET=${2:-540}
 BATCH=${3:-64}
 BACKEND=${BACKEND:-cuda}
+INIT=${INIT:-}
+SEED=${SEED:-1}
+LR=${LR:-3e-3}
+SHORT=${SHORT:-0}
+SHARE=${SHARE:-50}
 OUT=${OUT:-$ROOT/gpu-out}
 TAIL=40  # seconds kept for the last evaluation, the model's export and the copies
 mkdir -p "$OUT"
@@ -32,43 +43,72 @@ CUBLAS_DIR=/usr/local/cuda/lib64
 export LD_LIBRARY_PATH="$W/lib:$CUBLAS_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 LMZIP="$W/bin/lmzip"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>&1 | tee -a "$OUT/session.txt"
-say "preset $PRESET, batch $BATCH x 2048, budget $BUDGET s, backend $BACKEND"
+say "preset $PRESET, batch $BATCH x 2048, budget $BUDGET s, backend $BACKEND, seed $SEED, lr $LR${INIT:+, from $INIT}$(
+  (( SHORT > 0 )) && echo ", windows of $SHORT for $SHARE% of the time first")"
+INIT_ARGS=()
+if [[ -n $INIT ]]; then
+  [[ $INIT = /* ]] || INIT="$ROOT/$INIT"
+  INIT_ARGS=(--init "$INIT")
+fi
 
 # 1. The checks, at most 120 s.
-(cd "$ROOT" && timeout 120 "$W/bin/lmzip_tests" --gtest_filter='GpuModel.*:Engine.*:Trainer.*' >"$OUT/tests.txt" 2>&1)
+(cd "$ROOT" && timeout 120 "$W/bin/lmzip_tests" --gtest_filter='GpuModel.*:GpuLayerNorm.*:Engine.*:Trainer.*' >"$OUT/tests.txt" 2>&1)
 say "tests: exit $? ($(grep -c '^\[       OK' "$OUT/tests.txt") ok, $(grep -c '^\[  FAILED' "$OUT/tests.txt") failed lines)"
 
 # 2. The probe.
 NAME=${NAME:-"lmzip-$(echo "$PRESET" | tr 'A-Z' 'a-z')-gpu"}
-recipe=(--corpus "$W/corpus" --preset "$PRESET" --name "$NAME" --backend "$BACKEND" --seq-len 2048 --batch "$BATCH"
-        --lr 3e-3 --min-lr 3e-4 --warmup 100 --eval-bytes 262144 --seed 1 -q)
+MIN_LR=$(awk -v lr="$LR" 'BEGIN {print lr / 10}')
+recipe=(--corpus "$W/corpus" --preset "$PRESET" --name "$NAME" --backend "$BACKEND" --lr "$LR" --min-lr "$MIN_LR"
+        --warmup 100 --eval-bytes 262144 --seed "$SEED" -q "${INIT_ARGS[@]}")
+full=(--seq-len 2048 --batch "$BATCH")
 probe() {
   rm -rf "$W/probe"
   timeout 90 "$LMZIP" train "${recipe[@]}" "$@" -o "$W/probe" --steps 20 --eval-every 1000 >>"$OUT/session.txt" 2>&1
 }
+rate() { awk -F, 'NR > 6 {s += $6; n++} END {printf "%d", s / n}' "$1"; }
 ATTENTION=()
-if ! probe; then
+if ! probe "${full[@]}"; then
   say "probe failed with the fused attention kernels; again with --materialized-attention"
   ATTENTION=(--materialized-attention)
-  probe "${ATTENTION[@]}" || { say "probe failed twice: no training"; exit 1; }
+  probe "${ATTENTION[@]}" "${full[@]}" || { say "probe failed twice: no training"; exit 1; }
 fi
 cp "$W/probe/log.csv" "$OUT/probe.csv"
-RATE=$(awk -F, 'NR > 6 {s += $6; n++} END {printf "%d", s / n}' "$W/probe/log.csv")
+RATE=$(rate "$W/probe/log.csv")
+SHORT_RATE=0
+if (( SHORT > 0 )); then
+  short=(--seq-len "$SHORT" --batch $(( BATCH * 2048 / SHORT )))
+  probe "${ATTENTION[@]}" "${short[@]}" && cp "$W/probe/log.csv" "$OUT/probe-short.csv" && SHORT_RATE=$(rate "$W/probe/log.csv")
+  (( SHORT_RATE > 0 )) || say "probe with windows of $SHORT failed: the full windows all along"
+fi
+(( SHORT_RATE > 0 )) || SHARE=0
 LEFT=$(( BUDGET - SECONDS - TAIL ))
-# 95% of what the probe's rate allows: the evaluations take their share, and a schedule that ends
+STEP_BYTES=$(( BATCH * 2048 ))
+# 95% of what the probes' rates allow: the evaluations take their share, and a schedule that ends
 # early is better than one cut before its low learning rates.
-STEPS=$(( LEFT * RATE / (BATCH * 2048) * 95 / 100 ))
+FIRST_SECONDS=$(( LEFT * SHARE / 100 ))
+FIRST=$(( FIRST_SECONDS * SHORT_RATE / STEP_BYTES * 95 / 100 ))
+STEPS=$(( FIRST + (LEFT - FIRST_SECONDS) * RATE / STEP_BYTES * 95 / 100 ))
 (( STEPS >= 10 )) || { say "probe: $RATE bytes/s, only $LEFT s left: no training"; exit 1; }
-say "probe: $RATE bytes/s with batch $BATCH; $STEPS steps for the $LEFT s left ${ATTENTION[*]}"
+say "probe: $RATE bytes/s with batch $BATCH (windows of $SHORT: $SHORT_RATE); $STEPS steps ($FIRST of them short) for the $LEFT s left ${ATTENTION[*]}"
 
 # 3. Training, stopped by --max-seconds at the latest.
-"$LMZIP" train "${recipe[@]}" "${ATTENTION[@]}" -o "$OUT/run" --steps "$STEPS" \
-  --eval-every $(( STEPS / 8 > 0 ? STEPS / 8 : 1 )) --max-seconds "$LEFT" >>"$OUT/session.txt" 2>&1
+EVERY=$(( STEPS / 8 > 0 ? STEPS / 8 : 1 ))
+if (( FIRST > 0 )); then
+  "$LMZIP" train "${recipe[@]}" "${ATTENTION[@]}" "${short[@]}" -o "$OUT/run" --steps "$STEPS" --eval-every "$EVERY" \
+    --stop-after "$FIRST" --max-seconds "$FIRST_SECONDS" >>"$OUT/session.txt" 2>&1
+  say "training, windows of $SHORT: exit $?"
+  rm -f "$OUT/run/model.safetensors"  # the first phase's; the model is the second's
+  "$LMZIP" train "${recipe[@]}" "${ATTENTION[@]}" "${full[@]}" -o "$OUT/run" --steps "$STEPS" --eval-every "$EVERY" \
+    --resume --max-seconds $(( BUDGET - SECONDS - TAIL )) >>"$OUT/session.txt" 2>&1
+else
+  "$LMZIP" train "${recipe[@]}" "${ATTENTION[@]}" "${full[@]}" -o "$OUT/run" --steps "$STEPS" --eval-every "$EVERY" \
+    --max-seconds "$LEFT" >>"$OUT/session.txt" 2>&1
+fi
 say "training: exit $?"
 if [[ ! -f $OUT/run/model.safetensors && -f $OUT/run/checkpoint.safetensors ]]; then
   say "no model: exporting the last checkpoint (one more step, then the evaluation)"
-  timeout 60 "$LMZIP" train "${recipe[@]}" "${ATTENTION[@]}" -o "$OUT/run" --steps "$STEPS" --eval-every "$STEPS" \
-    --max-seconds 1 --resume >>"$OUT/session.txt" 2>&1
+  timeout 60 "$LMZIP" train "${recipe[@]}" "${ATTENTION[@]}" "${full[@]}" -o "$OUT/run" --steps "$STEPS" \
+    --eval-every "$STEPS" --max-seconds 1 --resume >>"$OUT/session.txt" 2>&1
   say "export: exit $?"
 fi
 rm -f "$OUT/run/checkpoint.safetensors"  # optimizer state: too large to come back, not needed
