@@ -113,3 +113,9 @@ if [[ ! -f $OUT/run/model.safetensors && -f $OUT/run/checkpoint.safetensors ]]; 
 fi
 rm -f "$OUT/run/checkpoint.safetensors"  # optimizer state: too large to come back, not needed
 tail -3 "$OUT/run/log.csv" | tee -a "$OUT/session.txt"
+# The device returns at most 8 files of at most 16 MiB: a larger model (12.8M: 51 MB) comes back
+# in 4 parts (scripts/model-card.sh joins them), the session's small files in one tar to make room.
+if [[ -f $OUT/run/model.safetensors ]] && (( $(stat -c %s "$OUT/run/model.safetensors") > 16000000 )); then
+  split -n 4 -d "$OUT/run/model.safetensors" "$OUT/run/model.safetensors.part-" && rm "$OUT/run/model.safetensors"
+  (cd "$OUT" && tar -cf session.tar session.txt tests.txt probe*.csv && rm -f session.txt tests.txt probe*.csv)
+fi

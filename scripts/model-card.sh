@@ -14,12 +14,20 @@ CHUNKS=${4:-200}
 LMZIP="$ROOT/build/lmzip"
 S="${LMZIP_SHARED_DATA:-$ROOT/../shared/data}"
 OUT="$ROOT/models/$NAME"
+# A model larger than the GPU machine returns in one file comes back in parts (gpu-session.sh).
+PARTS=("$RUN"/model.safetensors.part-*)
+[[ -f "$RUN/model.safetensors" || ! -f ${PARTS[0]} ]] || PARTS_ONLY=1
 for f in model.safetensors log.csv log.jsonl run.json; do
-  [[ -f "$RUN/$f" ]] || { echo "model-card: $RUN/$f missing" >&2; exit 1; }
+  [[ -f "$RUN/$f" || ( $f = model.safetensors && -n ${PARTS_ONLY:-} ) ]] || { echo "model-card: $RUN/$f missing" >&2; exit 1; }
 done
 command -v gnuplot >/dev/null || { echo "model-card: gnuplot missing (scripts/install-deps.sh installs gnuplot-nox)" >&2; exit 1; }
 mkdir -p "$OUT"
-cp "$RUN/model.safetensors" "$RUN/log.csv" "$RUN/log.jsonl" "$RUN/run.json" "$OUT/"
+if [[ -n ${PARTS_ONLY:-} ]]; then
+  cat "${PARTS[@]}" >"$OUT/model.safetensors"
+else
+  cp "$RUN/model.safetensors" "$OUT/"
+fi
+cp "$RUN/log.csv" "$RUN/log.jsonl" "$RUN/run.json" "$OUT/"
 
 # Learning curve: training loss per step, held-out bits per byte at the evaluations.
 gnuplot <<GP
@@ -61,6 +69,20 @@ TABLE=$(awk -F, -v m="lm:$OUT/model.safetensors" 'NR > 1 {
   END { printf "| bits per byte |"; for (j = 1; j <= k; j++) printf " %s (%d chunks) |", ds[j], chunks[ds[j]]; printf "\n|---|"
         for (j = 1; j <= k; j++) printf "---|"; printf "\n"
         for (i = 1; i <= n; i++) { printf "| %s |", names[i]; for (j = 1; j <= k; j++) printf " %s |", bpb[names[i], ds[j]]; printf "\n" } }' "$OUT/bench.csv")
+# A run started from another model (--init), and the steps and windows of each session (short
+# windows first, then the full context), when run.json has them.
+EXTRA_ROWS=$(python3 - "$OUT/run.json" <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))
+init = run.get("init_model")
+if init:
+    print(f"| started from | `{init['name']}` (sha256 `{init['sha256']}`) with `lmzip train --init`: a fresh "
+          "optimizer and schedule; the steps, bytes and time here are this run's, its start's are in its own card |")
+phases = [f"{s['steps'][0]}-{s['steps'][1]}: batch {s['batch']} x {s['seq_len']}" for s in run["sessions"] if "steps" in s]
+if len(phases) > 1:
+    print("| sessions (steps: windows) | " + "; ".join(phases) + " |")
+PY
+)
 cat > "$OUT/README.md" <<CARD
 # Model card: $NAME
 
@@ -78,6 +100,7 @@ $INFO
 | hardware | $(field cpu), $DEVICE ($BACKEND backend) |
 | time | $SECONDS_TRAINED s of training |
 | held-out bits per byte at the end of training | $VALID_BPB (first $(field eval_bytes) bytes of valid.txt in windows of $(field seq_len) bytes, float32 training forward) |
+$EXTRA_ROWS
 
 ![learning curve](curve.png)
 

@@ -135,8 +135,9 @@ double evaluate(Engine& e, std::span<const float> params, const Bytes& valid, st
 // A resumed run adds its own time to the earlier runs' total.
 // A run started from other weights (--init) records them as "init_model"; a resume keeps the
 // first run's record.
-void write_run_summary(const TrainerOptions& o, const Engine& engine, std::int64_t steps_done, std::uint64_t bytes_seen, double valid_bits,
-                       double seconds, nlohmann::json init_record) {
+// Each session records its steps and windows (a curriculum changes them on resume).
+void write_run_summary(const TrainerOptions& o, const Engine& engine, std::int64_t first_step, std::int64_t steps_done,
+                       std::uint64_t bytes_seen, double valid_bits, double seconds, nlohmann::json init_record) {
   const auto path = o.out_dir / "run.json";
   double previous_seconds = 0;
   nlohmann::json sessions = nlohmann::json::array();
@@ -151,7 +152,8 @@ void write_run_summary(const TrainerOptions& o, const Engine& engine, std::int64
     }
   }
   const eval::MachineInfo m = eval::describe_machine();
-  sessions.push_back({{"seconds", seconds}, {"backend", engine.backend()}, {"device", engine.device()},
+  sessions.push_back({{"seconds", seconds}, {"steps", {first_step + 1, steps_done}}, {"seq_len", o.seq_len},
+                      {"batch", o.batch}, {"backend", engine.backend()}, {"device", engine.device()},
                       {"threads", o.threads}, {"cpu", m.cpu_model}, {"logical_cpus", m.logical_cpus},
                       {"finished_utc", m.timestamp_utc}, {"lmzip_version", m.lmzip_version}});
   nlohmann::json j = {
@@ -225,7 +227,8 @@ double run_training(const TrainerOptions& o, const TrainLogFn& log) {
   auto last = start;
   double last_valid = -1;
   double elapsed_this_run = 0;
-  for (std::int64_t step = opt.steps_taken(); step < o.steps; ++step) {
+  const std::int64_t first_step = opt.steps_taken();
+  for (std::int64_t step = first_step; step < o.steps; ++step) {
     for (int g = 0; g < o.batch; ++g) {
       const std::size_t s = window_start(o.seed, step, g, corpus.size(), o.seq_len);
       std::copy(corpus.begin() + static_cast<std::ptrdiff_t>(s), corpus.begin() + static_cast<std::ptrdiff_t>(s + o.seq_len),
@@ -269,7 +272,7 @@ double run_training(const TrainerOptions& o, const TrainLogFn& log) {
   }
   csv.flush();
   jsonl.flush();
-  write_run_summary(o, *engine, opt.steps_taken(), bytes_seen, last_valid, elapsed_this_run, init_record);
+  write_run_summary(o, *engine, first_step, opt.steps_taken(), bytes_seen, last_valid, elapsed_this_run, init_record);
   model::write_model_file(o.out_dir / "model.safetensors", o.config, weights.view(), o.model_name);
   return last_valid;
 }

@@ -127,7 +127,14 @@ TEST(Trainer, StopAfterAStepThenResumeWithLongerWindows) {
   ASSERT_EQ(rows.size(), 18u);
   EXPECT_EQ(rows.front().step, 13);
   EXPECT_EQ(rows.back().bytes_seen, 30u * 128u) << "both phases: 8 x 16 = 4 x 32 bytes a step";
-  EXPECT_EQ(read_run_json(tmp / "run")["steps_done"], 30);
+  const auto run = read_run_json(tmp / "run");
+  EXPECT_EQ(run["steps_done"], 30);
+  ASSERT_EQ(run["sessions"].size(), 2u);  // each phase's steps and windows
+  EXPECT_EQ(run["sessions"][0]["steps"], nlohmann::json({1, 12}));
+  EXPECT_EQ(run["sessions"][0]["seq_len"], 16);
+  EXPECT_EQ(run["sessions"][0]["batch"], 8);
+  EXPECT_EQ(run["sessions"][1]["steps"], nlohmann::json({13, 30}));
+  EXPECT_EQ(run["sessions"][1]["seq_len"], 32);
 }
 
 std::vector<float> weights_of(const std::filesystem::path& model_file) {
