@@ -56,10 +56,17 @@ nlohmann::json read_run_json(const std::filesystem::path& dir) {
   return nlohmann::json::parse(std::string(rj.begin(), rj.end()));
 }
 
-TEST(Trainer, LearnsWritesAModelAndALog) {
+// Every test starts with a corpus of 20,000 bytes and a held-out part of 2,000 in `tmp`.
+class Trainer : public testing::Test {
+ protected:
+  Trainer() {
+    write_text(tmp / "train.txt", 20000);
+    write_text(tmp / "valid.txt", 2000);
+  }
   test::TempDir tmp;
-  write_text(tmp / "train.txt", 20000);
-  write_text(tmp / "valid.txt", 2000);
+};
+
+TEST_F(Trainer, LearnsWritesAModelAndALog) {
   std::vector<TrainLogRow> rows;
   const double bits = run_training(options(tmp, "run"), [&](const TrainLogRow& r) { rows.push_back(r); });
   ASSERT_EQ(rows.size(), 30u);
@@ -92,10 +99,7 @@ TEST(Trainer, LearnsWritesAModelAndALog) {
   EXPECT_EQ(run["sessions"].size(), 1u);
 }
 
-TEST(Trainer, ResumeGivesTheSameModelAsOneRun) {
-  test::TempDir tmp;
-  write_text(tmp / "train.txt", 20000);
-  write_text(tmp / "valid.txt", 2000);
+TEST_F(Trainer, ResumeGivesTheSameModelAsOneRun) {
   run_training(options(tmp, "straight"));
   auto first = options(tmp, "resumed");
   first.max_seconds = 1e-9;  // stops (and checkpoints) after its first step
@@ -110,10 +114,7 @@ TEST(Trainer, ResumeGivesTheSameModelAsOneRun) {
   EXPECT_EQ(run["steps_done"], 30);
 }
 
-TEST(Trainer, StopAfterAStepThenResumeWithLongerWindows) {
-  test::TempDir tmp;
-  write_text(tmp / "train.txt", 20000);
-  write_text(tmp / "valid.txt", 2000);
+TEST_F(Trainer, StopAfterAStepThenResumeWithLongerWindows) {
   auto short_windows = options(tmp, "run");
   short_windows.seq_len = 16;
   short_windows.batch = 8;
@@ -142,10 +143,7 @@ std::vector<float> weights_of(const std::filesystem::path& model_file) {
   return {w.data().begin(), w.data().end()};
 }
 
-TEST(Trainer, InitStartsFromAModelsWeights) {
-  test::TempDir tmp;
-  write_text(tmp / "train.txt", 20000);
-  write_text(tmp / "valid.txt", 2000);
+TEST_F(Trainer, InitStartsFromAModelsWeights) {
   run_training(options(tmp, "first"));
   const auto first = tmp / "first" / "model.safetensors";
 
@@ -181,10 +179,7 @@ TEST(Trainer, InitStartsFromAModelsWeights) {
   EXPECT_EQ(read_run_json(tmp / "cut")["init_model"]["sha256"], model::ModelFile(first).sha256());
 }
 
-TEST(Trainer, InitRefusesAnotherShapeOrAMissingFile) {
-  test::TempDir tmp;
-  write_text(tmp / "train.txt", 20000);
-  write_text(tmp / "valid.txt", 2000);
+TEST_F(Trainer, InitRefusesAnotherShapeOrAMissingFile) {
   run_training(options(tmp, "first"));
   auto o = options(tmp, "wide");
   o.init_model = (tmp / "first" / "model.safetensors").string();
@@ -206,10 +201,7 @@ TEST(Trainer, InitRefusesAnotherShapeOrAMissingFile) {
   EXPECT_FALSE(std::filesystem::exists(tmp / "none" / "log.csv")) << "refused before any step";
 }
 
-TEST(Trainer, TheGpuBackendsCodeTrainsLikeTheCpuBackend) {
-  test::TempDir tmp;
-  write_text(tmp / "train.txt", 20000);
-  write_text(tmp / "valid.txt", 2000);
+TEST_F(Trainer, TheGpuBackendsCodeTrainsLikeTheCpuBackend) {
   auto cpu = options(tmp, "cpu");
   cpu.steps = 10;
   auto gpu = cpu;
@@ -224,10 +216,8 @@ TEST(Trainer, TheGpuBackendsCodeTrainsLikeTheCpuBackend) {
   EXPECT_EQ(run["backend"], "emulated-gpu");
 }
 
-TEST(Trainer, BadInputsAreClearErrors) {
-  test::TempDir tmp;
+TEST_F(Trainer, BadInputsAreClearErrors) {
   write_text(tmp / "train.txt", 50);
-  write_text(tmp / "valid.txt", 2000);
   EXPECT_THROW(run_training(options(tmp, "run")), Error) << "corpus smaller than the windows";
   write_text(tmp / "train.txt", 20000);
   auto o = options(tmp, "run");
