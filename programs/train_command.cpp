@@ -3,8 +3,8 @@
 #include <cstdio>
 #include <memory>
 #include <string>
-#include <utility>
 #include <thread>
+#include <utility>
 
 #include <fmt/format.h>
 
