@@ -98,8 +98,10 @@ if (( FIRST > 0 )); then
     --stop-after "$FIRST" --max-seconds "$FIRST_SECONDS" >>"$OUT/session.txt" 2>&1
   say "training, windows of $SHORT: exit $?"
   rm -f "$OUT/run/model.safetensors"  # the first phase's; the model is the second's
+  REST=$(( BUDGET - SECONDS - TAIL ))
+  (( REST >= 1 )) || REST=1  # --max-seconds 0 would mean no limit at all
   "$LMZIP" train "${recipe[@]}" "${ATTENTION[@]}" "${full[@]}" -o "$OUT/run" --steps "$STEPS" --eval-every "$EVERY" \
-    --resume --max-seconds $(( BUDGET - SECONDS - TAIL )) >>"$OUT/session.txt" 2>&1
+    --resume --max-seconds "$REST" >>"$OUT/session.txt" 2>&1
 else
   "$LMZIP" train "${recipe[@]}" "${ATTENTION[@]}" "${full[@]}" -o "$OUT/run" --steps "$STEPS" --eval-every "$EVERY" \
     --max-seconds "$LEFT" >>"$OUT/session.txt" 2>&1
