@@ -3,7 +3,8 @@
 # CUDA backend here (the GPU machine has nvcc and cuBLAS but not lmzip's other Debian libraries),
 # and packs the stripped program, its test binary, the shared libraries they need (CUDA's own
 # excepted) and the corpus into .device/pack.tar.xz (git-ignored), which the session carries.
-# Then, on the GPU machine: scripts/gpu-session.sh PRESET SECONDS BATCH
+# Then scripts/device-tree.sh slim [INIT_MODEL] and, on the GPU machine:
+# scripts/gpu-session.sh PRESET SECONDS BATCH; afterwards scripts/device-tree.sh restore
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${BUILD:-$ROOT/build-gpu}"
@@ -27,3 +28,6 @@ cp "$ROOT/data/corpus/train.txt" "$ROOT/data/corpus/valid.txt" "$ROOT/data/corpu
 mkdir -p "$ROOT/.device"
 tar -C "$STAGE" -cf - bin lib corpus | xz -T"$(nproc)" -9 >"$ROOT/.device/pack.tar.xz"
 ls -l "$ROOT/.device/pack.tar.xz"
+# The pack and the working tree travel together under 64 MiB: scripts/device-tree.sh slim sets the
+# models a session does not start from aside (and restore brings them back).
+"$ROOT/scripts/device-tree.sh" size || true
