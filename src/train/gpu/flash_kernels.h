@@ -1,7 +1,7 @@
 // The GPU training backend's fused causal attention (FlashAttention's recurrence), one thread per
 // query row (forward, dq) or key row (dk, dv), nothing of size T x T stored. Functors as in
 // kernels.h: the same code is a CUDA kernel under CudaOps and a loop under HostOps, where the
-// tests hold it to its plain twin, the GEMM + CausalSoftmax path of gpu_model.h.
+// tests hold it to its plain twin, the GEMM + causal softmax path of gpu_model.h (softmax.h).
 //
 // Layout: q, k, v, y, dy per head (B*H, T, HD), row i = (b*H + h)*T + t; HD (8, 16, 32, 64) is a
 // template argument so that a row lives in registers. The 32 threads of a warp hold 32

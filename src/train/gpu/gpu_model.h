@@ -24,6 +24,7 @@
 #include "flash_kernels.h"
 #include "kernels.h"
 #include "layernorm.h"
+#include "softmax.h"
 #include "lmzip/error.h"
 #include "lmzip/model/config.h"
 #include "lmzip/train/engine.h"
@@ -47,7 +48,7 @@ struct Gemm {
 };
 
 // How attention runs: fused (FlashAttention's recurrence, kernels.h, no T x T buffers) where the
-// head size is one of kFusedHeadDims, else materialised (GEMMs + a softmax kernel, B*H*T*T floats
+// head size is one of kFusedHeadDims, else materialised (GEMMs + the causal softmax of softmax.h, B*H*T*T floats
 // per layer: the plain twin the tests compare the fused kernels with).
 enum class Attention { kFused, kMaterialized };
 inline Attention attention(bool fused) { return fused ? Attention::kFused : Attention::kMaterialized; }
@@ -97,7 +98,9 @@ class GpuModel {
       datt_ = alloc(TT);
     }
     onehot_ = alloc(N * model::kInputVocab); ones_ = alloc(N);
-    ln_scratch_ = {alloc(N * kRowLanes), alloc(N * kRowLanes), alloc(N), alloc(N)};
+    // LayerNorm's rows (N), or the materialised softmax's (B*H*T) where there are more.
+    const std::size_t rows = fused_ ? N : static_cast<std::size_t>(BHT);
+    row_scratch_ = {alloc(rows * kRowLanes), alloc(rows * kRowLanes), alloc(rows), alloc(rows)};
     ops_.launch(static_cast<Index>(N), Fill{ones_, 1.0f});
     inputs_ = ops_.template alloc<int>(N);
     targets_ = ops_.template alloc<int>(N);
@@ -150,21 +153,21 @@ class GpuModel {
     for (std::size_t l = 0; l < layers_.size(); ++l) {
       const auto& w = p.layers[l];
       Layer& A = layers_[l];
-      layernorm_forward(ops_, ln_scratch_, A.ln1, A.ln1_mean, A.ln1_rstd, x, w.ln1_w, w.ln1_b, N, D, eps);
+      layernorm_forward(ops_, row_scratch_, A.ln1, A.ln1_mean, A.ln1_rstd, x, w.ln1_w, w.ln1_b, N, D, eps);
       linear_forward(q_, A.ln1, w.wq, nullptr, D, D);
       linear_forward(k_, A.ln1, w.wk, nullptr, D, D);
       linear_forward(v_, A.ln1, w.wv, nullptr, D, D);
       attention_forward(A);
       linear_forward(A.res2, A.atty, w.wo, nullptr, D, D);  // attproj, then the residual in place
       ops_.launch(N * D, Add{A.res2, A.res2, x});
-      layernorm_forward(ops_, ln_scratch_, A.ln2, A.ln2_mean, A.ln2_rstd, A.res2, w.ln2_w, w.ln2_b, N, D, eps);
+      layernorm_forward(ops_, row_scratch_, A.ln2, A.ln2_mean, A.ln2_rstd, A.res2, w.ln2_w, w.ln2_b, N, D, eps);
       linear_forward(A.fch, A.ln2, w.up_w, w.up_b, D, M);
       ops_.launch(N * M, GeluForward{A.fch_gelu, A.fch});
       linear_forward(A.res3, A.fch_gelu, w.down_w, w.down_b, M, D);  // fcproj, then the residual
       ops_.launch(N * D, Add{A.res3, A.res3, A.res2});
       x = A.res3;
     }
-    layernorm_forward(ops_, ln_scratch_, lnf_, lnf_mean_, lnf_rstd_, x, p.lnf_w, p.lnf_b, N, D, eps);
+    layernorm_forward(ops_, row_scratch_, lnf_, lnf_mean_, lnf_rstd_, x, p.lnf_w, p.lnf_b, N, D, eps);
     linear_forward(logits_, lnf_, p.head_w, p.head_b, D, 256);
     ops_.launch(N, CrossEntropyForward{probs_, losses_, logits_, targets_, 256});
     ops_.download(host_losses_.data(), losses_, n() * sizeof(float));
@@ -252,7 +255,7 @@ class GpuModel {
   void layernorm_backward(float* dx, float* dw, float* db, const float* dout, const float* x, const float* w,
                           const float* mean, const float* rstd) {
     const int N = static_cast<int>(n()), D = c_.d_model;
-    gpu::layernorm_backward(ops_, ln_scratch_, dx, dtmp_, dout, x, w, mean, rstd, N, D);
+    gpu::layernorm_backward(ops_, row_scratch_, dx, dtmp_, dout, x, w, mean, rstd, N, D);
     ops_.gemm(Gemm{false, false, 1, D, N, 1.0f, ones_, N, 0, dtmp_, D, 0, 1.0f, dw, D, 0, 1});
     ops_.gemm(Gemm{false, false, 1, D, N, 1.0f, ones_, N, 0, dout, D, 0, 1.0f, db, D, 0, 1});
   }
@@ -278,7 +281,7 @@ class GpuModel {
       return;
     }
     ops_.gemm(Gemm{false, true, T, T, hd, scale, A.qp, hd, Thd, A.kp, hd, Thd, 0.0f, A.att, T, TT, BH});
-    ops_.launch(static_cast<Index>(BH) * T, CausalSoftmax{A.att, T});
+    causal_softmax_forward(ops_, row_scratch_, A.att, static_cast<Index>(BH) * T, T);
     ops_.gemm(Gemm{false, false, T, hd, T, 1.0f, A.att, T, TT, A.vp, hd, Thd, 0.0f, yp_, hd, Thd, BH});
     ops_.launch(ND, UnpermuteHeads{A.atty, yp_, T, H, hd, false});
   }
@@ -312,7 +315,7 @@ class GpuModel {
     } else {
       ops_.gemm(Gemm{false, true, T, T, hd, 1.0f, dyp_, hd, Thd, A.vp, hd, Thd, 0.0f, datt_, T, TT, BH});
       ops_.gemm(Gemm{true, false, T, hd, T, 1.0f, A.att, T, TT, dyp_, hd, Thd, 0.0f, dvp_, hd, Thd, BH});
-      ops_.launch(static_cast<Index>(BH) * T, CausalSoftmaxBackward{datt_, A.att, T, scale});
+      causal_softmax_backward(ops_, row_scratch_, datt_, A.att, static_cast<Index>(BH) * T, T, scale);
       ops_.gemm(Gemm{false, false, T, hd, T, 1.0f, datt_, T, TT, A.kp, hd, Thd, 0.0f, dqp_, hd, Thd, BH});
       ops_.gemm(Gemm{true, false, T, hd, T, 1.0f, datt_, T, TT, A.qp, hd, Thd, 0.0f, dkp_, hd, Thd, BH});
     }
@@ -347,7 +350,7 @@ class GpuModel {
   float* delta_ = nullptr;  // fused attention's dy.y per head row (B*H*T)
   bool fused_ = false;
   float *onehot_, *ones_, *rope_cos_, *rope_sin_;
-  LayerNormScratch ln_scratch_{};
+  RowScratch row_scratch_{};
   int *inputs_, *targets_;
   std::vector<int> host_inputs_, host_targets_;
   std::vector<float> host_losses_;

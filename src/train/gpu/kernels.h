@@ -8,7 +8,8 @@
 //
 // Training is not on the coding path: these kernels need not be bit-exact (docs/numerics.md), only
 // close to the CPU backend (tests/train/gpu_model_test.cpp states the tolerance). The fused
-// attention kernels are in flash_kernels.h, LayerNorm's in layernorm.h.
+// attention kernels are in flash_kernels.h, LayerNorm's in layernorm.h, the materialised
+// attention's causal softmax in softmax.h.
 #pragma once
 #include <math.h>
 
@@ -23,6 +24,24 @@
 namespace lmzip::train::gpu {
 
 using Index = std::int64_t;
+
+// A row sum split over kRowLanes threads so that neighbouring threads read neighbouring floats
+// (layernorm.h, softmax.h): thread (n, lane) adds elements lane, lane + kRowLanes, ... of row n
+// into partial[n * kRowLanes + lane], then one thread per row adds its partials in lane order,
+// an order fixed by the row's length alone, never by the launch configuration.
+inline constexpr int kRowLanes = 32;
+
+LMZIP_HD inline float sum_lanes(const float* partial, Index n) {
+  float s = 0.0f;
+  for (int lane = 0; lane < kRowLanes; ++lane) s += partial[n * kRowLanes + lane];
+  return s;
+}
+
+// Buffers of the coalesced row kernels (layernorm.h, softmax.h): two of rows * kRowLanes partial
+// sums, two of rows values.
+struct RowScratch {
+  float* partial_a; float* partial_b; float* row_a; float* row_b;
+};
 
 // out[n, :] = E[tokens[n], :] * scale; one thread per element of out (N * D).
 struct EmbeddingForward {
@@ -76,38 +95,6 @@ struct UnpermuteHeads {
     const Index b = i / (static_cast<Index>(hd) * H * T);
     const float v = in[((b * H + a) * T + t) * hd + j];
     out[i] = accumulate ? out[i] + v : v;
-  }
-};
-
-// Row r of att (B*H*T rows of T scaled scores, position t = r % T) becomes the causal softmax:
-// entries 0..t normalised with the row maximum subtracted, entries above t zero.
-struct CausalSoftmax {
-  float* att; int T;
-  LMZIP_HD void operator()(Index r) const {
-    const Index t = r % T;
-    float* row = att + r * T;
-    float mx = -INFINITY;
-    for (Index s = 0; s <= t; ++s) mx = row[s] > mx ? row[s] : mx;
-    float sum = 0.0f;
-    for (Index s = 0; s <= t; ++s) sum += (row[s] = expf(row[s] - mx));
-    const float inv = 1.0f / sum;
-    for (Index s = 0; s <= t; ++s) row[s] *= inv;
-    for (Index s = t + 1; s < T; ++s) row[s] = 0.0f;
-  }
-};
-
-// datt row r (dL/d probabilities) becomes dL/d q.k (the scores before scaling, times `scale`):
-// scale * att (datt - sum att datt) for entries 0..t, zero above.
-struct CausalSoftmaxBackward {
-  float* datt; const float* att; int T; float scale;
-  LMZIP_HD void operator()(Index r) const {
-    const Index t = r % T;
-    float* d = datt + r * T;
-    const float* a = att + r * T;
-    float weighted = 0.0f;
-    for (Index s = 0; s <= t; ++s) weighted += a[s] * d[s];
-    for (Index s = 0; s <= t; ++s) d[s] = a[s] * (d[s] - weighted) * scale;
-    for (Index s = t + 1; s < T; ++s) d[s] = 0.0f;
   }
 };
 

@@ -14,8 +14,6 @@
 
 namespace lmzip::train::gpu {
 
-inline constexpr int kRowLanes = 32;
-
 // LayerNorm of row n (one thread per row), as lmzip::train::layernorm_forward.
 struct LayerNormForward {
   float* out; float* mean; float* rstd; const float* x; const float* w; const float* b; int D; float eps;
@@ -79,12 +77,6 @@ struct RowPartialSums {
   }
 };
 
-LMZIP_HD inline float sum_lanes(const float* partial, Index n) {
-  float s = 0.0f;
-  for (int lane = 0; lane < kRowLanes; ++lane) s += partial[n * kRowLanes + lane];
-  return s;
-}
-
 // out[n] = (the row's partial sums) / D. One thread per row.
 struct RowMean {
   float* out; const float* partial; int D;
@@ -142,14 +134,9 @@ struct LayerNormBackwardApply {
   }
 };
 
-// Buffers of the coalesced LayerNorm: two of N * kRowLanes partial sums, two of N row values.
-struct LayerNormScratch {
-  float* partial_a; float* partial_b; float* row_a; float* row_b;
-};
-
 // out, mean, rstd = LayerNorm of x (N, D), as LayerNormForward.
 template <class Ops>
-void layernorm_forward(Ops& ops, const LayerNormScratch& s, float* out, float* mean, float* rstd, const float* x,
+void layernorm_forward(Ops& ops, const RowScratch& s, float* out, float* mean, float* rstd, const float* x,
                        const float* w, const float* b, Index N, int D, float eps) {
   ops.launch(N * kRowLanes, RowPartialSums{s.partial_a, x, nullptr, D});
   ops.launch(N, RowMean{mean, s.partial_a, D});
@@ -160,7 +147,7 @@ void layernorm_forward(Ops& ops, const LayerNormScratch& s, float* out, float* m
 
 // dx += LayerNorm's backward, dout_xhat = dout xhat, as LayerNormBackward.
 template <class Ops>
-void layernorm_backward(Ops& ops, const LayerNormScratch& s, float* dx, float* dout_xhat, const float* dout,
+void layernorm_backward(Ops& ops, const RowScratch& s, float* dx, float* dout_xhat, const float* dout,
                         const float* x, const float* w, const float* mean, const float* rstd, Index N, int D) {
   ops.launch(N * kRowLanes, LayerNormBackwardPartials{s.partial_a, s.partial_b, dout_xhat, dout, x, w, mean, rstd, D});
   ops.launch(N, RowMean{s.row_a, s.partial_a, D});

@@ -54,7 +54,7 @@ Outputs run(const Rows& r, bool coalesced) {
   Outputs o{std::vector<float>(nd), std::vector<float>(N), std::vector<float>(N), r.dx0, std::vector<float>(nd)};
   HostOps ops;
   std::vector<float> pa(N * kRowLanes, NAN), pb(N * kRowLanes, NAN), ra(N, NAN), rb(N, NAN);
-  const LayerNormScratch s{pa.data(), pb.data(), ra.data(), rb.data()};
+  const RowScratch s{pa.data(), pb.data(), ra.data(), rb.data()};
   const float eps = 1e-5f;
   if (coalesced) {
     layernorm_forward(ops, s, o.out.data(), o.mean.data(), o.rstd.data(), r.x.data(), r.w.data(), r.b.data(), r.N, r.D, eps);
