@@ -3,9 +3,10 @@
 # (docs/training.md, "Training on a GPU machine"), inside a fixed wall-clock budget:
 #   1. the CUDA backend's checks against the CPU backend (GpuModel.*, Engine.*, Trainer.*), bounded
 #      in time; a failure is recorded, and the loss curve of step 3 shows whether it matters
-#   2. a 20-step probe of the training speed, from which the number of steps that fit the time left
-#      is set (the cosine schedule needs its length up front); if the fused attention kernels fail
-#      to run, the probe is repeated with --materialized-attention and training goes on with that
+#   2. 20-step probes of the training speed, from which the number of steps that fit the time left
+#      is set (the cosine schedule needs its length up front): each window length with the fused
+#      attention kernels and with --materialized-attention (GEMMs and the coalesced softmax), and
+#      each phase trains with the faster of the two that ran
 #   3. training PRESET with the recipe of scripts/train-presets.sh until the budget is nearly spent;
 #      with SHORT set, in two phases: windows of SHORT bytes (as many bytes a step) for SHARE% of
 #      the time, then the full 2048 (one cosine schedule across both, switched by --stop-after and
@@ -52,10 +53,10 @@ if [[ -n $INIT ]]; then
 fi
 
 # 1. The checks, at most 120 s.
-(cd "$ROOT" && timeout 120 "$W/bin/lmzip_tests" --gtest_filter='GpuModel.*:GpuLayerNorm.*:Engine.*:Trainer.*' >"$OUT/tests.txt" 2>&1)
+(cd "$ROOT" && timeout 120 "$W/bin/lmzip_tests" --gtest_filter='GpuModel.*:GpuLayerNorm.*:GpuSoftmax.*:Engine.*:Trainer.*' >"$OUT/tests.txt" 2>&1)
 say "tests: exit $? ($(grep -c '^\[       OK' "$OUT/tests.txt") ok, $(grep -c '^\[  FAILED' "$OUT/tests.txt") failed lines)"
 
-# 2. The probe.
+# 2. The probes.
 NAME=${NAME:-"lmzip-$(echo "$PRESET" | tr 'A-Z' 'a-z')-gpu"}
 MIN_LR=$(awk -v lr="$LR" 'BEGIN {print lr / 10}')
 recipe=(--corpus "$W/corpus" --preset "$PRESET" --name "$NAME" --backend "$BACKEND" --lr "$LR" --min-lr "$MIN_LR"
@@ -66,18 +67,29 @@ probe() {
   timeout 90 "$LMZIP" train "${recipe[@]}" "$@" -o "$W/probe" --steps 20 --eval-every 1000 >>"$OUT/session.txt" 2>&1
 }
 rate() { awk -F, 'NR > 6 {s += $6; n++} END {printf "%d", s / n}' "$1"; }
-ATTENTION=()
-if ! probe "${full[@]}"; then
-  say "probe failed with the fused attention kernels; again with --materialized-attention"
-  ATTENTION=(--materialized-attention)
-  probe "${ATTENTION[@]}" "${full[@]}" || { say "probe failed twice: no training"; exit 1; }
-fi
-cp "$W/probe/log.csv" "$OUT/probe.csv"
-RATE=$(rate "$W/probe/log.csv")
-SHORT_RATE=0
+# Probes windows of $1 bytes ($2 a step) both ways; sets RATE_OF and ATTENTION_OF (the faster
+# path's rate and option), copies its log to $OUT/$3; RATE_OF stays 0 if neither ran.
+probe_both() {
+  local fused=0 materialized=0
+  probe --seq-len "$1" --batch "$2" && fused=$(rate "$W/probe/log.csv") && cp "$W/probe/log.csv" "$W/fused.csv"
+  probe --materialized-attention --seq-len "$1" --batch "$2" && materialized=$(rate "$W/probe/log.csv") &&
+    cp "$W/probe/log.csv" "$W/materialized.csv"
+  say "probe, windows of $1: fused $fused bytes/s, materialised $materialized"
+  RATE_OF=0 ATTENTION_OF=()
+  if (( fused >= materialized && fused > 0 )); then
+    RATE_OF=$fused && cp "$W/fused.csv" "$OUT/$3"
+  elif (( materialized > 0 )); then
+    RATE_OF=$materialized ATTENTION_OF=(--materialized-attention) && cp "$W/materialized.csv" "$OUT/$3"
+  fi
+}
+probe_both 2048 "$BATCH" probe.csv
+RATE=$RATE_OF ATTENTION=("${ATTENTION_OF[@]}")
+(( RATE > 0 )) || { say "no probe ran: no training"; exit 1; }
+SHORT_RATE=0 SHORT_ATTENTION=()
 if (( SHORT > 0 )); then
   short=(--seq-len "$SHORT" --batch $(( BATCH * 2048 / SHORT )))
-  probe "${ATTENTION[@]}" "${short[@]}" && cp "$W/probe/log.csv" "$OUT/probe-short.csv" && SHORT_RATE=$(rate "$W/probe/log.csv")
+  probe_both "$SHORT" $(( BATCH * 2048 / SHORT )) probe-short.csv
+  SHORT_RATE=$RATE_OF SHORT_ATTENTION=("${ATTENTION_OF[@]}")
   (( SHORT_RATE > 0 )) || say "probe with windows of $SHORT failed: the full windows all along"
 fi
 (( SHORT_RATE > 0 )) || SHARE=0
@@ -89,12 +101,12 @@ FIRST_SECONDS=$(( LEFT * SHARE / 100 ))
 FIRST=$(( FIRST_SECONDS * SHORT_RATE / STEP_BYTES * 95 / 100 ))
 STEPS=$(( FIRST + (LEFT - FIRST_SECONDS) * RATE / STEP_BYTES * 95 / 100 ))
 (( STEPS >= 10 )) || { say "probe: $RATE bytes/s, only $LEFT s left: no training"; exit 1; }
-say "probe: $RATE bytes/s with batch $BATCH (windows of $SHORT: $SHORT_RATE); $STEPS steps ($FIRST of them short) for the $LEFT s left ${ATTENTION[*]}"
+say "plan: $RATE bytes/s with batch $BATCH ${ATTENTION[*]} (windows of $SHORT: $SHORT_RATE ${SHORT_ATTENTION[*]}); $STEPS steps ($FIRST of them short) for the $LEFT s left"
 
 # 3. Training, stopped by --max-seconds at the latest.
 EVERY=$(( STEPS / 8 > 0 ? STEPS / 8 : 1 ))
 if (( FIRST > 0 )); then
-  "$LMZIP" train "${recipe[@]}" "${ATTENTION[@]}" "${short[@]}" -o "$OUT/run" --steps "$STEPS" --eval-every "$EVERY" \
+  "$LMZIP" train "${recipe[@]}" "${SHORT_ATTENTION[@]}" "${short[@]}" -o "$OUT/run" --steps "$STEPS" --eval-every "$EVERY" \
     --stop-after "$FIRST" --max-seconds "$FIRST_SECONDS" >>"$OUT/session.txt" 2>&1
   say "training, windows of $SHORT: exit $?"
   rm -f "$OUT/run/model.safetensors"  # the first phase's; the model is the second's
