@@ -6,9 +6,14 @@ metadata) and a byte string, and writes the logits of every position as float64 
 row-major (positions x 256). Position i predicts byte i after BOS, bytes[0..i-1].
 
 It implements docs/model.md from the equations alone (no lmzip code), so agreement between its
-logits and lmzip's reference forward checks the architecture itself. Run where PyTorch and the
-safetensors package exist (the GPU machine):
+logits and lmzip's reference forward checks the architecture itself. With --grads it writes
+instead the training loss of the input read as one sequence (the mean over its positions of
+-ln P(byte), nats) and its gradient with respect to every tensor, by PyTorch's autograd, as a
+safetensors file of F64 tensors named as the model's, the loss in the metadata; the trainer's
+float64 backward is held to it (tests/train/torch_gradients_test.cpp). Run where PyTorch exists
+(the GPU machine):
     python3 tools/torch_reference.py MODEL.safetensors INPUT.bin OUT_logits_f64.bin
+    python3 tools/torch_reference.py --grads MODEL.safetensors INPUT.bin OUT_grads.safetensors
 """
 import json
 import math
@@ -83,11 +88,42 @@ def forward(meta, W, data):
     return h @ W["head.weight"].T + W["head.bias"]
 
 
+def write_safetensors_f64(path, tensors, metadata):
+    names = sorted(tensors)
+    header, offset, blobs = {"__metadata__": metadata}, 0, []
+    for name in names:
+        blob = tensors[name].contiguous().numpy().astype("<f8").tobytes()
+        header[name] = {"dtype": "F64", "shape": list(tensors[name].shape), "data_offsets": [offset, offset + len(blob)]}
+        offset += len(blob)
+        blobs.append(blob)
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+
+
+def gradients(meta, W, data, out):
+    for t in W.values():
+        t.requires_grad_(True)
+    logits = forward(meta, W, data)
+    targets = torch.tensor(list(data), dtype=torch.long)
+    loss = torch.nn.functional.cross_entropy(logits, targets)  # mean of -ln P(byte), nats
+    loss.backward()
+    grads = {name: t.grad.detach() for name, t in W.items()}
+    write_safetensors_f64(out, grads, {"loss": repr(loss.item()), "torch": torch.__version__})
+    print(f"{out}: loss {loss.item()!r} nats over {len(data)} positions, {len(grads)} tensors, torch {torch.__version__}")
+
+
 def main():
-    model, inp, out = sys.argv[1:4]
+    args = sys.argv[1:]
+    grads = args[:1] == ["--grads"]
+    model, inp, out = args[1:4] if grads else args[0:3]
     meta, W = load_safetensors(model)
     with open(inp, "rb") as f:
         data = f.read()
+    if grads:
+        gradients(meta, W, data, out)
+        return
     logits = forward(meta, W, data)
     with open(out, "wb") as f:
         f.write(logits.contiguous().numpy().astype("<f8").tobytes())
