@@ -47,9 +47,9 @@ struct Gemm {
   int batch;
 };
 
-// How attention runs: fused (FlashAttention's recurrence, kernels.h, no T x T buffers) where the
-// head size is one of kFusedHeadDims, else materialised (GEMMs + the causal softmax of softmax.h, B*H*T*T floats
-// per layer: the plain twin the tests compare the fused kernels with).
+// How attention runs: fused (FlashAttention's recurrence, flash_kernels.h, no T x T buffers)
+// where the head size is 8, 16, 32 or 64, else materialised (GEMMs + the causal softmax of
+// softmax.h, B*H*T*T floats per layer: the plain twin the tests compare the fused kernels with).
 enum class Attention { kFused, kMaterialized };
 inline Attention attention(bool fused) { return fused ? Attention::kFused : Attention::kMaterialized; }
 
