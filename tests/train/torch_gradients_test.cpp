@@ -1,10 +1,10 @@
 // The trainer's float64 loss and backward against PyTorch's autograd on the same weights and
 // bytes (tools/torch_reference.py --grads, written from docs/model.md alone; run once on a GPU
-// machine with torch 2.11). The model is the one of TorchReference.Float64LogitsAgreeWithPyTorch
-// (random_weights(), whose bytes are pinned by golden digests elsewhere), the input its 43 bytes
-// read as one sequence; the file is tests/golden/train/torch_grads_f64.safetensors: one F64
-// tensor per model tensor, the loss in the metadata. To regenerate: write this config's model
-// file with write_model_file() and the text to a file, then
+// machine with torch 2.11). The model and bytes are TorchReference.Float64LogitsAgreeWithPyTorch's
+// (tests/torch_reference_case.h), the bytes read as one sequence; the golden file is
+// tests/golden/train/torch_grads_f64.safetensors: one F64 tensor per model tensor, the loss in the
+// metadata. To regenerate: write the model file with write_model_file() and the text to a file,
+// then
 //   python3 tools/torch_reference.py --grads model.safetensors input.bin torch_grads_f64.safetensors
 #include <gtest/gtest.h>
 
@@ -18,21 +18,15 @@
 #include "lmzip/model/safetensors.h"
 #include "lmzip/train/params.h"
 #include "lmzip/train/train_model.h"
+#include "torch_reference_case.h"
 
 namespace lmzip::train {
 namespace {
 
 TEST(TorchGradients, Float64BackwardAgreesWithPyTorchAutograd) {
-  Config c;
-  c.d_model = 32;
-  c.n_layers = 2;
-  c.n_heads = 4;
-  c.d_mlp = 128;
-  c.context = 64;
-  model::InitOptions o;
-  o.perturb_layernorm = true;
-  const model::OwnedWeights w = model::random_weights(c, 20261127, o);
-  const std::string text = "Language models are compressors: \x01\xff\x80 bytes!";
+  const model::OwnedWeights w = test::torch_reference_weights();
+  const Config& c = w.config();
+  const std::string& text = test::kTorchReferenceText;
   const ByteView bytes(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
 
   TrainModel<double> m(c, 1, static_cast<int>(text.size()));

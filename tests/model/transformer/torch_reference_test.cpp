@@ -1,7 +1,8 @@
 // The float64 reference forward against an independent PyTorch implementation of the same
 // equations (tools/torch_reference.py, written from docs/model.md alone), run once on a GPU
-// machine with torch 2.11. The model is rebuilt here by random_weights() (whose bytes are pinned
-// by golden digests elsewhere); the logits file is tests/golden/model/torch_logits_f64.bin.
+// machine with torch 2.11. The model (tests/torch_reference_case.h) is rebuilt here by
+// random_weights(), whose bytes are pinned by golden digests elsewhere; the logits file is
+// tests/golden/model/torch_logits_f64.bin.
 // To regenerate: write this config's model file with write_model_file(), then
 //   python3 tools/torch_reference.py model.safetensors input.bin torch_logits_f64.bin
 #include <gtest/gtest.h>
@@ -13,21 +14,14 @@
 #include "lmzip/model/model_file.h"
 #include "lmzip/model/reference_model.h"
 #include "test_support.h"
+#include "torch_reference_case.h"
 
 namespace lmzip::model {
 namespace {
 
 TEST(TorchReference, Float64LogitsAgreeWithPyTorch) {
-  Config c;
-  c.d_model = 32;
-  c.n_layers = 2;
-  c.n_heads = 4;
-  c.d_mlp = 128;
-  c.context = 64;
-  InitOptions o;
-  o.perturb_layernorm = true;
-  OwnedWeights w = random_weights(c, 20261127, o);
-  const std::string text = "Language models are compressors: \x01\xff\x80 bytes!";
+  const OwnedWeights w = test::torch_reference_weights();
+  const std::string& text = test::kTorchReferenceText;
   const auto logits = reference_logits(w.view(), ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
 
   const Bytes golden = test::read_file(std::filesystem::path(LMZIP_SOURCE_DIR) / "tests/golden/model/torch_logits_f64.bin");
