@@ -5,6 +5,7 @@
 //             zeros above the diagonal, out[t0:t1] = P V[0:t1];
 //   backward: dP = dout[t0:t1] V[0:t1]^T, dS = P (dP - rowsum(P dP)) scale (zero above the
 //             diagonal), dq[t0:t1] += dS K[0:t1], dk[0:t1] += dS^T Q[t0:t1], dv[0:t1] += P^T dout[t0:t1].
+// The rows' softmax and its backward are fast_rows.h's vectorised kernels.
 // The equations are the reference's (layers_attention.cpp, docs/training.md).
 #include "lmzip/train/layers_fast.h"
 
@@ -13,6 +14,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "fast_rows.h"
 #include "sgemm.h"
 
 namespace lmzip::train::fast {
@@ -75,12 +77,7 @@ void attention_forward(float* out, float* att, const float* q, const float* k, c
               k + base * D + col, D, 0.0f, S, Tlen);
         for (int t = t0; t < t1; ++t) {
           float* row = P + static_cast<std::size_t>(t) * T;
-          float mx = -INFINITY;
-          for (int r = 0; r <= t; ++r) mx = row[r] > mx ? row[r] : mx;
-          float sum = 0;
-          for (int r = 0; r <= t; ++r) sum += (row[r] = std::exp(row[r] - mx));
-          const float inv = 1.0f / sum;
-          for (int r = 0; r <= t; ++r) row[r] *= inv;
+          detail::softmax_in_place(row, t + 1);
           std::fill(row + t + 1, row + Tlen, 0.0f);
         }
         sgemm(false, false, rows, hd, t1, 1.0f, S, Tlen, v + base * D + col, D, 0.0f,
@@ -107,11 +104,8 @@ void attention_backward(float* dq, float* dk, float* dv, const float* dout, cons
         const float* Pb = P + static_cast<std::size_t>(t0) * T;
         sgemm(false, true, rows, t1, hd, 1.0f, dout + r0 * D + col, D, v + base * D + col, D, 0.0f, dS.data(), Tlen);
         for (int t = t0; t < t1; ++t) {
-          const float* p = P + static_cast<std::size_t>(t) * T;
           float* d = dS.data() + static_cast<std::size_t>(t - t0) * T;
-          float weighted = 0;
-          for (int r = 0; r <= t; ++r) weighted += p[r] * d[r];
-          for (int r = 0; r <= t; ++r) d[r] = p[r] * (d[r] - weighted) * scale;
+          detail::softmax_backward_in_place(d, P + static_cast<std::size_t>(t) * T, t + 1, scale);
           std::fill(d + t + 1, d + t1, 0.0f);
         }
         sgemm(false, false, rows, hd, t1, 1.0f, dS.data(), Tlen, k + base * D + col, D, 1.0f, dq + r0 * D + col, D);

@@ -14,7 +14,8 @@ namespace lmzip::train {
 namespace {
 
 // The heavy layers: float32 runs their GEMM twins when lmzip has OpenBLAS (lmzip/train/layers_fast.h
-// says why not otherwise); float64, the gradient checks, always runs the reference layers.
+// says why not otherwise) and the vectorised GELU always; float64, the gradient checks, always runs
+// the reference layers.
 namespace dispatch {
 
 template <class T>
@@ -48,6 +49,18 @@ void attention_backward(T* dq, T* dk, T* dv, const T* dout, const T* att, const 
     if (fast::accelerated()) return fast::attention_backward(dq, dk, dv, dout, att, q, k, v, B, Tlen, H, hd);
   }
   train::attention_backward(dq, dk, dv, dout, att, q, k, v, B, Tlen, H, hd);
+}
+
+template <class T>
+void gelu_forward(T* out, const T* x, int n) {
+  if constexpr (std::is_same_v<T, float>) return fast::gelu_forward(out, x, n);
+  train::gelu_forward(out, x, n);
+}
+
+template <class T>
+void gelu_backward(T* dx, const T* x, const T* dout, int n) {
+  if constexpr (std::is_same_v<T, float>) return fast::gelu_backward(dx, x, dout, n);
+  train::gelu_backward(dx, x, dout, n);
 }
 
 }  // namespace dispatch
@@ -152,7 +165,7 @@ double TrainModel<Scalar>::forward(std::span<const Scalar> params, ByteView byte
     residual_forward(A.res2, x, A.attproj, N * D);
     layernorm_forward(A.ln2, A.ln2_mean, A.ln2_rstd, A.res2, w.ln2_w, w.ln2_b, N, D, eps);
     dispatch::matmul_forward(A.fch, A.ln2, w.up_w, w.up_b, N, D, M);
-    gelu_forward(A.fch_gelu, A.fch, N * M);
+    dispatch::gelu_forward(A.fch_gelu, A.fch, N * M);
     dispatch::matmul_forward(A.fcproj, A.fch_gelu, w.down_w, w.down_b, N, M, D);
     residual_forward(A.res3, A.res2, A.fcproj, N * D);
     x = A.res3;
@@ -191,7 +204,7 @@ void TrainModel<Scalar>::backward() {
 
     residual_backward(dA.res2, dA.fcproj, dA.res3, N * D);
     dispatch::matmul_backward(dA.fch_gelu, gw.down_w, gw.down_b, dA.fcproj, A.fch_gelu, w.down_w, N, M, D);
-    gelu_backward(dA.fch, A.fch, dA.fch_gelu, N * M);
+    dispatch::gelu_backward(dA.fch, A.fch, dA.fch_gelu, N * M);
     dispatch::matmul_backward(dA.ln2, gw.up_w, gw.up_b, dA.fch, A.ln2, w.up_w, N, D, M);
     layernorm_backward(dA.res2, gw.ln2_w, gw.ln2_b, dA.ln2, A.res2, w.ln2_w, A.ln2_mean, A.ln2_rstd, N, D);
     residual_backward(dx, dA.attproj, dA.res2, N * D);
