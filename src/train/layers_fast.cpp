@@ -5,7 +5,7 @@
 //             zeros above the diagonal, out[t0:t1] = P V[0:t1];
 //   backward: dP = dout[t0:t1] V[0:t1]^T, dS = P (dP - rowsum(P dP)) scale (zero above the
 //             diagonal), dq[t0:t1] += dS K[0:t1], dk[0:t1] += dS^T Q[t0:t1], dv[0:t1] += P^T dout[t0:t1].
-// The rows' softmax and its backward are fast_rows.h's vectorised kernels.
+// The rows' softmax and its backward are vec_kernels.h's, at the CPU's widest vectors.
 // The equations are the reference's (layers_attention.cpp, docs/training.md).
 #include "lmzip/train/layers_fast.h"
 
@@ -14,8 +14,8 @@
 #include <cstddef>
 #include <vector>
 
-#include "fast_rows.h"
 #include "sgemm.h"
+#include "vec_kernels.h"
 
 namespace lmzip::train::fast {
 
@@ -65,6 +65,7 @@ void attention_forward(float* out, float* att, const float* q, const float* k, c
   const int D = H * hd;
   const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(hd)));
   const std::size_t T = static_cast<std::size_t>(Tlen);
+  const auto softmax = detail::vec_kernels().front().softmax_in_place;
   for (int b = 0; b < B; ++b) {
     const std::size_t base = static_cast<std::size_t>(b) * T;
     for (int a = 0; a < H; ++a) {
@@ -77,7 +78,7 @@ void attention_forward(float* out, float* att, const float* q, const float* k, c
               k + base * D + col, D, 0.0f, S, Tlen);
         for (int t = t0; t < t1; ++t) {
           float* row = P + static_cast<std::size_t>(t) * T;
-          detail::softmax_in_place(row, t + 1);
+          softmax(row, t + 1);
           std::fill(row + t + 1, row + Tlen, 0.0f);
         }
         sgemm(false, false, rows, hd, t1, 1.0f, S, Tlen, v + base * D + col, D, 0.0f,
@@ -93,6 +94,7 @@ void attention_backward(float* dq, float* dk, float* dv, const float* dout, cons
   const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(hd)));
   const std::size_t T = static_cast<std::size_t>(Tlen);
   std::vector<float> dS(static_cast<std::size_t>(std::min(Tlen, kRowBlock)) * T);
+  const auto softmax_backward = detail::vec_kernels().front().softmax_backward_in_place;
   for (int b = 0; b < B; ++b) {
     const std::size_t base = static_cast<std::size_t>(b) * T;
     for (int a = 0; a < H; ++a) {
@@ -105,7 +107,7 @@ void attention_backward(float* dq, float* dk, float* dv, const float* dout, cons
         sgemm(false, true, rows, t1, hd, 1.0f, dout + r0 * D + col, D, v + base * D + col, D, 0.0f, dS.data(), Tlen);
         for (int t = t0; t < t1; ++t) {
           float* d = dS.data() + static_cast<std::size_t>(t - t0) * T;
-          detail::softmax_backward_in_place(d, P + static_cast<std::size_t>(t) * T, t + 1, scale);
+          softmax_backward(d, P + static_cast<std::size_t>(t) * T, t + 1, scale);
           std::fill(d + t + 1, d + t1, 0.0f);
         }
         sgemm(false, false, rows, hd, t1, 1.0f, dS.data(), Tlen, k + base * D + col, D, 1.0f, dq + r0 * D + col, D);
@@ -114,6 +116,12 @@ void attention_backward(float* dq, float* dk, float* dv, const float* dout, cons
       }
     }
   }
+}
+
+void gelu_forward(float* out, const float* x, int n) { detail::vec_kernels().front().gelu_forward(out, x, n); }
+
+void gelu_backward(float* dx, const float* x, const float* dout, int n) {
+  detail::vec_kernels().front().gelu_backward(dx, x, dout, n);
 }
 
 }  // namespace lmzip::train::fast
