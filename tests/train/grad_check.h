@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -61,6 +62,17 @@ inline double dot(const std::vector<double>& out, const std::vector<double>& g) 
   double s = 0;
   for (std::size_t i = 0; i < out.size(); ++i) s += out[i] * g[i];
   return s;
+}
+
+// Largest |got - want| over the largest |want| (the absolute error where want is all zeros): how
+// float32 twins are held to a reference.
+inline double relative_error(const std::vector<float>& got, const std::vector<float>& want) {
+  double err = 0, mag = 0;
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    err = std::max(err, std::abs(static_cast<double>(got[i]) - want[i]));
+    mag = std::max(mag, std::abs(static_cast<double>(want[i])));
+  }
+  return mag > 0 ? err / mag : err;
 }
 
 }  // namespace lmzip::train::test

@@ -23,16 +23,7 @@ Vec random_floats(std::size_t n, std::uint64_t seed, double scale = 1.0) {
   return {d.begin(), d.end()};
 }
 
-// Largest |a - b| over the largest |b|: float32 rounding of sums of a few hundred terms is ~1e-6.
-double rel_err(const Vec& a, const Vec& b) {
-  double err = 0, mag = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    err = std::max(err, std::abs(static_cast<double>(a[i]) - b[i]));
-    mag = std::max(mag, std::abs(static_cast<double>(b[i])));
-  }
-  return mag > 0 ? err / mag : err;
-}
-
+// float32 rounding of sums of a few hundred terms is ~1e-6 of the largest value.
 constexpr double kTol = 2e-6;
 
 TEST(TrainLayersFast, MatmulMatchesTheReference) {
@@ -43,16 +34,16 @@ TEST(TrainLayersFast, MatmulMatchesTheReference) {
     Vec out(N * OUT, 9.0f), want(N * OUT, -9.0f);
     fast::matmul_forward(out.data(), x.data(), W.data(), bias ? b.data() : nullptr, N, IN, OUT);
     matmul_forward(want.data(), x.data(), W.data(), bias ? b.data() : nullptr, N, IN, OUT);
-    EXPECT_LT(rel_err(out, want), kTol) << "bias " << bias;
+    EXPECT_LT(test::relative_error(out, want), kTol) << "bias " << bias;
 
     Vec dx = random_floats(N * IN, 5), dW = random_floats(OUT * IN, 6), db = random_floats(OUT, 7);
     Vec dx_ref = dx, dW_ref = dW, db_ref = db;
     fast::matmul_backward(dx.data(), dW.data(), bias ? db.data() : nullptr, g.data(), x.data(), W.data(), N, IN, OUT);
     matmul_backward(dx_ref.data(), dW_ref.data(), bias ? db_ref.data() : nullptr, g.data(), x.data(), W.data(), N,
                     IN, OUT);
-    EXPECT_LT(rel_err(dx, dx_ref), kTol);
-    EXPECT_LT(rel_err(dW, dW_ref), kTol);
-    EXPECT_LT(rel_err(db, db_ref), kTol);
+    EXPECT_LT(test::relative_error(dx, dx_ref), kTol);
+    EXPECT_LT(test::relative_error(dW, dW_ref), kTol);
+    EXPECT_LT(test::relative_error(db, db_ref), kTol);
     if (!bias) {
       EXPECT_EQ(db, random_floats(OUT, 7)) << "no bias: db untouched";
     }
@@ -68,8 +59,8 @@ TEST(TrainLayersFast, AttentionMatchesTheReference) {
     Vec out(n, 5.0f), att(tt, 5.0f), out_ref(n), att_ref(tt);
     fast::attention_forward(out.data(), att.data(), q.data(), k.data(), v.data(), s.B, s.T, s.H, s.hd);
     attention_forward(out_ref.data(), att_ref.data(), q.data(), k.data(), v.data(), s.B, s.T, s.H, s.hd);
-    EXPECT_LT(rel_err(out, out_ref), kTol) << "T " << s.T;
-    EXPECT_LT(rel_err(att, att_ref), kTol) << "T " << s.T;
+    EXPECT_LT(test::relative_error(out, out_ref), kTol) << "T " << s.T;
+    EXPECT_LT(test::relative_error(att, att_ref), kTol) << "T " << s.T;
 
     const Vec dout = random_floats(n, 14);
     Vec dq = random_floats(n, 15), dk = random_floats(n, 16), dv = random_floats(n, 17);
@@ -78,9 +69,9 @@ TEST(TrainLayersFast, AttentionMatchesTheReference) {
                              v.data(), s.B, s.T, s.H, s.hd);
     attention_backward(dq_ref.data(), dk_ref.data(), dv_ref.data(), dout.data(), att_ref.data(), q.data(), k.data(),
                        v.data(), s.B, s.T, s.H, s.hd);
-    EXPECT_LT(rel_err(dq, dq_ref), 10 * kTol) << "T " << s.T;
-    EXPECT_LT(rel_err(dk, dk_ref), 10 * kTol) << "T " << s.T;
-    EXPECT_LT(rel_err(dv, dv_ref), kTol) << "T " << s.T;
+    EXPECT_LT(test::relative_error(dq, dq_ref), 10 * kTol) << "T " << s.T;
+    EXPECT_LT(test::relative_error(dk, dk_ref), 10 * kTol) << "T " << s.T;
+    EXPECT_LT(test::relative_error(dv, dv_ref), kTol) << "T " << s.T;
   }
 }
 

@@ -102,16 +102,6 @@ TEST(TrainVecKernels, SoftmaxBackwardMatchesFloat64) {
   }
 }
 
-// Largest |a - b| over the largest |b|.
-double rel_err(const std::vector<float>& a, const std::vector<float>& b) {
-  double err = 0, mag = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    err = std::max(err, std::abs(static_cast<double>(a[i]) - b[i]));
-    mag = std::max(mag, std::abs(static_cast<double>(b[i])));
-  }
-  return err / mag;
-}
-
 TEST(TrainVecKernels, GeluMatchesTheReference) {
   // Whole vectors and tails; inputs out to +-12, where tanh saturates; a backward adds.
   for (const VecKernels& k : vec_kernels()) {
@@ -121,14 +111,14 @@ TEST(TrainVecKernels, GeluMatchesTheReference) {
       std::vector<float> out(m + kPad, kSentinel), want(m, -7.0f);
       k.gelu_forward(out.data(), x.data(), n);
       gelu_forward(want.data(), x.data(), n);
-      EXPECT_LT(rel_err({out.begin(), out.begin() + n}, want), 2e-6) << "width " << k.width << " n " << n;
+      EXPECT_LT(test::relative_error({out.begin(), out.begin() + n}, want), 2e-6) << "width " << k.width << " n " << n;
       EXPECT_TRUE(std::all_of(out.begin() + n, out.end(), [](float v) { return v == kSentinel; }));
 
       std::vector<float> dx = to_float(test::random_vec(m, 33)), dx_ref = dx;
       dx.resize(m + kPad, kSentinel);
       k.gelu_backward(dx.data(), x.data(), dout.data(), n);
       gelu_backward(dx_ref.data(), x.data(), dout.data(), n);
-      EXPECT_LT(rel_err({dx.begin(), dx.begin() + n}, dx_ref), 2e-6) << "width " << k.width << " n " << n;
+      EXPECT_LT(test::relative_error({dx.begin(), dx.begin() + n}, dx_ref), 2e-6) << "width " << k.width << " n " << n;
       EXPECT_TRUE(std::all_of(dx.begin() + n, dx.end(), [](float v) { return v == kSentinel; }));
     }
   }

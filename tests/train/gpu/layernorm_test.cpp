@@ -22,16 +22,6 @@ std::vector<float> random_floats(std::size_t n, std::uint64_t seed, double scale
   return f;
 }
 
-// Max |a - b| / max |b|.
-double relative_error(const std::vector<float>& got, const std::vector<float>& want) {
-  double worst = 0, scale = 0;
-  for (std::size_t i = 0; i < want.size(); ++i) {
-    worst = std::max(worst, std::abs(static_cast<double>(got[i]) - want[i]));
-    scale = std::max(scale, std::abs(static_cast<double>(want[i])));
-  }
-  return worst / scale;
-}
-
 struct Rows {
   int N, D;
   std::vector<float> x, w, b, dout, dx0;
@@ -73,11 +63,11 @@ TEST(GpuLayerNorm, CoalescedKernelsMatchTheRowPerThreadTwins) {
     SCOPED_TRACE("D = " + std::to_string(D));
     const Rows rows(37, D);
     const Outputs want = run(rows, false), got = run(rows, true);
-    EXPECT_LT(relative_error(got.mean, want.mean), 1e-5);
-    EXPECT_LT(relative_error(got.rstd, want.rstd), 1e-5);
-    EXPECT_LT(relative_error(got.out, want.out), 1e-5);
-    EXPECT_LT(relative_error(got.dout_xhat, want.dout_xhat), 1e-5);
-    EXPECT_LT(relative_error(got.dx, want.dx), 1e-5);
+    EXPECT_LT(test::relative_error(got.mean, want.mean), 1e-5);
+    EXPECT_LT(test::relative_error(got.rstd, want.rstd), 1e-5);
+    EXPECT_LT(test::relative_error(got.out, want.out), 1e-5);
+    EXPECT_LT(test::relative_error(got.dout_xhat, want.dout_xhat), 1e-5);
+    EXPECT_LT(test::relative_error(got.dx, want.dx), 1e-5);
   }
 }
 
