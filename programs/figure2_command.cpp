@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "lmzip/common/file_io.h"
 #include "lmzip/error.h"
@@ -15,7 +16,7 @@ namespace lmzip::cli {
 namespace {
 
 struct Figure2Args {
-  std::string report;
+  std::vector<std::string> reports;
   std::string dataset = "text";
   std::string out = "figure2";
 };
@@ -27,8 +28,12 @@ std::string quoted(const std::string& s) {
 }
 
 void run(const Figure2Args& a) {
-  const Bytes json = read_whole_file(a.report);
-  const auto points = eval::figure2_points(std::string(json.begin(), json.end()), a.dataset);
+  std::vector<eval::NamedReport> reports;
+  for (const auto& path : a.reports) {
+    const Bytes json = read_whole_file(path);
+    reports.push_back({path, std::string(json.begin(), json.end())});
+  }
+  const auto points = eval::figure2_points(reports, a.dataset);
   const std::string table_path = a.out + ".tsv", png_path = a.out + ".png";
   write_file_atomically(table_path, eval::figure2_table(points));
   // gnuplot draws into a temporary name in the same folder; the PNG appears only when complete.
@@ -55,8 +60,10 @@ void run(const Figure2Args& a) {
 
 void add_figure2_command(CLI::App& app) {
   auto args = std::make_shared<Figure2Args>();
-  auto* cmd = app.add_subcommand("figure2", "Draw the paper's Figure 2 (adjusted rate against model size) from a bench report");
-  cmd->add_option("--report", args->report, "JSON report of lmzip bench (--json)")->required();
+  auto* cmd = app.add_subcommand("figure2", "Draw the paper's Figure 2 (adjusted rate against model size) from bench reports");
+  cmd->add_option("--report", args->reports,
+                  "JSON report of lmzip bench (--json); repeat it to join the rows of several runs on the same data")
+      ->required();
   cmd->add_option("--data", args->dataset, "Data set label in the report (default: text)");
   cmd->add_option("-o,--output", args->out, "Output prefix: PREFIX.tsv (the table) and PREFIX.png (the plot)");
   cmd->callback([args] { run(*args); });

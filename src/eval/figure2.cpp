@@ -4,48 +4,37 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
+#include <map>
 #include <set>
+#include <utility>
 
 #include "lmzip/error.h"
 
 namespace lmzip::eval {
 
-std::vector<Figure2Point> figure2_points(const std::string& report_json, const std::string& dataset,
-                                         const std::vector<std::uint64_t>& sizes) {
+namespace {
+
+nlohmann::json parse_report(const NamedReport& r) {
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(report_json);
+    j = nlohmann::json::parse(r.json);
   } catch (const nlohmann::json::exception& e) {
-    throw Error(std::string("figure2: the report is not JSON: ") + e.what());
+    throw Error("figure2: " + r.name + " is not JSON: " + e.what());
   }
-  if (!j.is_object() || j.value("schema", "") != "lmzip-bench/1") throw Error("figure2: not an lmzip bench report (schema lmzip-bench/1)");
-  std::vector<Figure2Point> points;
-  std::set<std::string> datasets;
-  for (const auto& m : j.at("measurements")) {
-    datasets.insert(m.at("dataset").get<std::string>());
-    if (m.at("dataset") != dataset || m.at("chunking") != "chunked") continue;
-    if (!m.at("verified").get<bool>()) throw Error("figure2: " + m.at("codec").get<std::string>() + " was not verified by decoding");
-    for (std::uint64_t d : sizes) {
-      Figure2Point p;
-      p.codec = m.at("codec").get<std::string>();
-      p.parameters = m.at("parameters").get<std::uint64_t>();
-      p.raw_rate = m.at("rate").get<double>();
-      p.measured_bytes = m.at("raw_bytes").get<std::uint64_t>();
-      p.data_bytes = d;
-      p.adjusted_rate = p.raw_rate + 2.0 * static_cast<double>(p.parameters) / static_cast<double>(d);
-      p.extrapolated = d > p.measured_bytes;
-      points.push_back(p);
-    }
-  }
-  if (points.empty()) {
-    std::string known;
-    for (const auto& d : datasets) known += (known.empty() ? "" : ", ") + d;
-    throw Error("figure2: no chunked rows for data set \"" + dataset + "\" (the report has: " + known + ")");
-  }
-  return points;
+  if (!j.is_object() || j.value("schema", "") != "lmzip-bench/1")
+    throw Error("figure2: " + r.name + " is not an lmzip bench report (schema lmzip-bench/1)");
+  return j;
 }
 
-namespace {
+// The identity of data set `dataset`'s bytes in a report ("" when the report does not describe it).
+std::string dataset_identity(const nlohmann::json& j, const std::string& dataset) {
+  if (!j.contains("datasets")) return "";
+  for (const auto& d : j.at("datasets")) {
+    if (d.value("label", "") == dataset)
+      return fmt::format("prepared xxh64 {}, {} chunks", d.value("prepared_xxh64", "?"), d.value("chunks", std::uint64_t{0}));
+  }
+  return "";
+}
 
 // A short label for the plot: "lm:DIR/model.bin@DIR/tok.bin" -> "lm:model.bin".
 std::string short_label(const std::string& codec) {
@@ -59,6 +48,67 @@ std::string short_label(const std::string& codec) {
 }
 
 }  // namespace
+
+std::vector<Figure2Point> figure2_points(const std::vector<NamedReport>& reports, const std::string& dataset,
+                                         const std::vector<std::uint64_t>& sizes) {
+  if (reports.empty()) throw Error("figure2: no report");
+  std::vector<Figure2Point> points;
+  std::map<std::string, std::pair<double, std::string>> seen;  // codec -> (rate, report)
+  std::string identity, identity_report;
+  for (const auto& r : reports) {
+    const nlohmann::json j = parse_report(r);
+    if (reports.size() > 1) {
+      const std::string id = dataset_identity(j, dataset);
+      if (id.empty()) throw Error("figure2: " + r.name + " does not describe data set \"" + dataset + "\" (datasets[]), so it cannot be merged");
+      if (identity.empty()) {
+        identity = id;
+        identity_report = r.name;
+      } else if (id != identity) {
+        throw Error("figure2: data set \"" + dataset + "\" differs between " + identity_report + " (" + identity + ") and " + r.name +
+                    " (" + id + "): only rows of the same bytes can share a figure");
+      }
+    }
+    std::set<std::string> datasets;
+    bool has_rows = false;
+    for (const auto& m : j.at("measurements")) {
+      datasets.insert(m.at("dataset").get<std::string>());
+      if (m.at("dataset") != dataset || m.at("chunking") != "chunked") continue;
+      has_rows = true;
+      const std::string codec = m.at("codec").get<std::string>();
+      if (!m.at("verified").get<bool>()) throw Error("figure2: " + r.name + ": " + codec + " was not verified by decoding");
+      const double rate = m.at("rate").get<double>();
+      if (const auto it = seen.find(codec); it != seen.end()) {
+        if (it->second.first != rate)
+          throw Error(fmt::format("figure2: {} has rate {} in {} but {} in {}: not the same measurement", codec, it->second.first,
+                                  it->second.second, rate, r.name));
+        continue;
+      }
+      seen.emplace(codec, std::make_pair(rate, r.name));
+      for (std::uint64_t d : sizes) {
+        Figure2Point p;
+        p.codec = codec;
+        p.parameters = m.at("parameters").get<std::uint64_t>();
+        p.raw_rate = rate;
+        p.measured_bytes = m.at("raw_bytes").get<std::uint64_t>();
+        p.data_bytes = d;
+        p.adjusted_rate = p.raw_rate + 2.0 * static_cast<double>(p.parameters) / static_cast<double>(d);
+        p.extrapolated = d > p.measured_bytes;
+        points.push_back(p);
+      }
+    }
+    if (!has_rows) {
+      std::string known;
+      for (const auto& d : datasets) known += (known.empty() ? "" : ", ") + d;
+      throw Error("figure2: " + r.name + " has no chunked rows for data set \"" + dataset + "\" (it has: " + known + ")");
+    }
+  }
+  return points;
+}
+
+std::vector<Figure2Point> figure2_points(const std::string& report_json, const std::string& dataset,
+                                         const std::vector<std::uint64_t>& sizes) {
+  return figure2_points(std::vector<NamedReport>{{"the report", report_json}}, dataset, sizes);
+}
 
 std::string figure2_table(const std::vector<Figure2Point>& points) {
   std::string out =

@@ -60,5 +60,69 @@ TEST(Figure2, UnknownDataSetAndForeignJsonAreErrors) {
   EXPECT_THROW(figure2_points("not json", "text"), Error);
 }
 
+// A later run's report: `rows` (codec, coded bytes) on text prepared to `prepared`, 300 chunks.
+std::string run_report(const std::string& prepared, const std::vector<std::pair<std::string, std::uint64_t>>& rows,
+                       bool describe_data = true) {
+  BenchReport r;
+  r.verified = true;
+  if (describe_data) {
+    DatasetResult d;
+    d.label = "text";
+    d.chunks = 300;
+    d.raw_bytes = 614'400;
+    d.prepared_xxh64 = prepared;
+    r.datasets.push_back(d);
+  }
+  for (const auto& [codec, coded] : rows) {
+    Measurement m;
+    m.codec = codec;
+    m.dataset = "text";
+    m.chunks = 300;
+    m.raw_bytes = 614'400;
+    m.coded_bytes_sum = coded;
+    m.parameters = codec == "gzip" ? 0 : 1'000'000;
+    m.verified = true;
+    r.codecs.push_back(codec);
+    r.measurements.push_back(m);
+  }
+  return to_json(r);
+}
+
+std::string message_of(const std::vector<NamedReport>& reports) {
+  try {
+    figure2_points(reports, "text");
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(Figure2, ReportsOfTheSameDataJoinAndACodecInSeveralAppearsOnce) {
+  const std::vector<NamedReport> reports = {{"a.json", run_report("4ed6", {{"gzip", 300'000}, {"lm:old", 200'000}})},
+                                            {"b.json", run_report("4ed6", {{"gzip", 300'000}, {"lm:new", 150'000}})}};
+  const auto pts = figure2_points(reports, "text", {10'000'000});
+  ASSERT_EQ(pts.size(), 3u);
+  EXPECT_EQ(pts[0].codec, "gzip");
+  EXPECT_EQ(pts[1].codec, "lm:old");
+  EXPECT_EQ(pts[2].codec, "lm:new");
+  EXPECT_DOUBLE_EQ(pts[2].raw_rate, 150'000.0 / 614'400);
+  EXPECT_DOUBLE_EQ(pts[2].adjusted_rate, 150'000.0 / 614'400 + 0.2);
+}
+
+TEST(Figure2, ReportsOfOtherBytesOrDisagreeingRowsDoNotJoin) {
+  const std::string a = run_report("4ed6", {{"gzip", 300'000}});
+  std::string m = message_of({{"a.json", a}, {"b.json", run_report("9999", {{"lm:new", 1}})}});
+  EXPECT_NE(m.find("a.json"), std::string::npos) << m;
+  EXPECT_NE(m.find("b.json"), std::string::npos) << m;
+  EXPECT_NE(m.find("9999"), std::string::npos) << m;
+  m = message_of({{"a.json", a}, {"b.json", run_report("4ed6", {{"gzip", 300'001}})}});
+  EXPECT_NE(m.find("not the same measurement"), std::string::npos) << m;
+  m = message_of({{"a.json", a}, {"b.json", run_report("4ed6", {{"lm:new", 1}}, false)}});
+  EXPECT_NE(m.find("b.json does not describe"), std::string::npos) << m;
+  m = message_of({{"a.json", a}, {"c.json", "[]"}});
+  EXPECT_NE(m.find("c.json is not an lmzip bench report"), std::string::npos) << m;
+  EXPECT_THROW(figure2_points(std::vector<NamedReport>{}, "text"), Error);
+}
+
 }  // namespace
 }  // namespace lmzip::eval
