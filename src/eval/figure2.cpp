@@ -36,14 +36,21 @@ std::string dataset_identity(const nlohmann::json& j, const std::string& dataset
   return "";
 }
 
-// A short label for the plot: "lm:DIR/model.bin@DIR/tok.bin" -> "lm:model.bin".
+// A short label for the plot: "lm:DIR/model.bin@DIR/tok.bin" -> "lm:model.bin"; a file named
+// model.* is labelled by its folder, as lmzip's own models/NAME/model.safetensors: "lm:NAME".
 std::string short_label(const std::string& codec) {
   const auto colon = codec.find(':');
   if (colon == std::string::npos) return codec;
   std::string arg = codec.substr(colon + 1);
   arg = arg.substr(0, arg.find('@'));
   const auto slash = arg.find_last_of('/');
-  if (slash != std::string::npos) arg = arg.substr(slash + 1);
+  if (slash != std::string::npos) {
+    const std::string file = arg.substr(slash + 1);
+    const std::string folder = arg.substr(0, slash);
+    const auto up = folder.find_last_of('/');
+    const std::string folder_name = up == std::string::npos ? folder : folder.substr(up + 1);
+    arg = file.rfind("model.", 0) == 0 && !folder_name.empty() && folder_name != "." && folder_name != ".." ? folder_name : file;
+  }
   return codec.substr(0, colon + 1) + arg;
 }
 

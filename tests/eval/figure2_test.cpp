@@ -32,34 +32,6 @@ std::string report_json() {
   return to_json(r);
 }
 
-TEST(Figure2, AdjustedRateIsRawPlusTwoBytesPerParameterOverTheDataSize) {
-  const auto pts = figure2_points(report_json(), "text");
-  ASSERT_EQ(pts.size(), 9u);  // 3 chunked rows x 3 sizes
-  EXPECT_EQ(pts[0].codec, "lm:big");
-  EXPECT_EQ(pts[0].data_bytes, 10'000'000u);
-  EXPECT_DOUBLE_EQ(pts[0].raw_rate, 0.2);
-  EXPECT_DOUBLE_EQ(pts[0].adjusted_rate, 0.2 + 0.6);  // 6 MB of weights on 10 MB of data
-  EXPECT_FALSE(pts[0].extrapolated);
-  EXPECT_DOUBLE_EQ(pts[2].adjusted_rate, 0.2 + 0.006);  // 1 GB
-  EXPECT_TRUE(pts[2].extrapolated) << "1 GB > the 50 MB measured";
-  EXPECT_DOUBLE_EQ(pts[4].adjusted_rate, 0.48) << "no parameters: adjusted = raw";
-  const std::string table = figure2_table(pts);
-  EXPECT_NE(table.find("lm:big\t3000000\t1000000000\t20.0000\t20.6000\t50000000\tyes\tlm:big"), std::string::npos) << table;
-  EXPECT_NE(table.find("\tlm:m.bin\n"), std::string::npos) << "plot labels drop folders and the tokenizer";
-  EXPECT_NE(figure2_gnuplot_script("t.tsv", "f.png", "x").find("set output 'f.png'"), std::string::npos);
-}
-
-TEST(Figure2, UnknownDataSetAndForeignJsonAreErrors) {
-  try {
-    figure2_points(report_json(), "audio");
-    FAIL() << "no error";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("text"), std::string::npos) << "lists the known data sets: " << e.what();
-  }
-  EXPECT_THROW(figure2_points("{\"schema\": \"other\"}", "text"), Error);
-  EXPECT_THROW(figure2_points("not json", "text"), Error);
-}
-
 // A later run's report: `rows` (codec, coded bytes) on text prepared to `prepared`, 300 chunks.
 std::string run_report(const std::string& prepared, const std::vector<std::pair<std::string, std::uint64_t>>& rows,
                        bool describe_data = true) {
@@ -86,6 +58,36 @@ std::string run_report(const std::string& prepared, const std::vector<std::pair<
     r.measurements.push_back(m);
   }
   return to_json(r);
+}
+
+TEST(Figure2, AdjustedRateIsRawPlusTwoBytesPerParameterOverTheDataSize) {
+  const auto pts = figure2_points(report_json(), "text");
+  ASSERT_EQ(pts.size(), 9u);  // 3 chunked rows x 3 sizes
+  EXPECT_EQ(pts[0].codec, "lm:big");
+  EXPECT_EQ(pts[0].data_bytes, 10'000'000u);
+  EXPECT_DOUBLE_EQ(pts[0].raw_rate, 0.2);
+  EXPECT_DOUBLE_EQ(pts[0].adjusted_rate, 0.2 + 0.6);  // 6 MB of weights on 10 MB of data
+  EXPECT_FALSE(pts[0].extrapolated);
+  EXPECT_DOUBLE_EQ(pts[2].adjusted_rate, 0.2 + 0.006);  // 1 GB
+  EXPECT_TRUE(pts[2].extrapolated) << "1 GB > the 50 MB measured";
+  EXPECT_DOUBLE_EQ(pts[4].adjusted_rate, 0.48) << "no parameters: adjusted = raw";
+  const std::string table = figure2_table(pts);
+  EXPECT_NE(table.find("lm:big\t3000000\t1000000000\t20.0000\t20.6000\t50000000\tyes\tlm:big"), std::string::npos) << table;
+  EXPECT_NE(table.find("\tlm:m.bin\n"), std::string::npos) << "plot labels drop folders and the tokenizer";
+  const auto own = figure2_points(run_report("4ed6", {{"lm:models/lmzip-3.2m/model.safetensors", 1}}), "text", {10'000'000});
+  EXPECT_NE(figure2_table(own).find("\tlm:lmzip-3.2m\n"), std::string::npos) << "models/NAME/model.* is labelled NAME";
+  EXPECT_NE(figure2_gnuplot_script("t.tsv", "f.png", "x").find("set output 'f.png'"), std::string::npos);
+}
+
+TEST(Figure2, UnknownDataSetAndForeignJsonAreErrors) {
+  try {
+    figure2_points(report_json(), "audio");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("text"), std::string::npos) << "lists the known data sets: " << e.what();
+  }
+  EXPECT_THROW(figure2_points("{\"schema\": \"other\"}", "text"), Error);
+  EXPECT_THROW(figure2_points("not json", "text"), Error);
 }
 
 std::string message_of(const std::vector<NamedReport>& reports) {
