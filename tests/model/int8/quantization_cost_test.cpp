@@ -141,7 +141,7 @@ Cost shipped_model_cost(const Weights& w, const Bytes& text) {
 }
 
 TEST(Int8QuantizationCost, ShippedTrainedModels) {
-  // The trained models (models/lmzip-3.2m-gpu2, the default, lmzip-3.2m-gpu, lmzip-3.2m,
+  // The trained models (models/lmzip-3.2m-gpu2-cpu, lmzip-3.2m-gpu2, lmzip-3.2m-gpu, lmzip-3.2m,
   // lmzip-800k-2, lmzip-800k, lmzip-200k-2 and lmzip-200k): int8 tables against float64 -log2 p of the same weights, on alice29.txt (never
   // trained on, and unlike the corpus) and, where scripts/make-corpus.sh has been run, on the
   // corpus's held-out part.
@@ -154,7 +154,7 @@ TEST(Int8QuantizationCost, ShippedTrainedModels) {
     v.resize(4 * 2048);
     texts.emplace_back("the corpus's valid.txt", v);
   }
-  for (const char* model : {"lmzip-3.2m-gpu2", "lmzip-3.2m-gpu", "lmzip-3.2m", "lmzip-800k-2", "lmzip-800k",
+  for (const char* model : {"lmzip-3.2m-gpu2-cpu", "lmzip-3.2m-gpu2", "lmzip-3.2m-gpu", "lmzip-3.2m", "lmzip-800k-2", "lmzip-800k",
                             "lmzip-200k-2", "lmzip-200k"}) {
     const ModelFile file(std::filesystem::path(LMZIP_SOURCE_DIR) / "models" / model / "model.safetensors");
     for (const auto& [name, text] : texts) {
